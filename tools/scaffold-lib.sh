@@ -40,7 +40,7 @@ J
 cat > "$dir/tsconfig.spec.json" <<J
 {
   "extends": "./tsconfig.json",
-  "compilerOptions": { "outDir": "${up}dist/out-tsc", "types": ["jest", "node"] },
+  "compilerOptions": { "outDir": "${up}dist/out-tsc", "types": ["jest", "node"], "isolatedModules": true },
   "include": ["jest.config.cts", "src/**/*.test.ts", "src/**/*.spec.ts", "src/**/*.d.ts"]
 }
 J
@@ -50,7 +50,7 @@ module.exports = {
   preset: '${up}jest.preset.js',
   testEnvironment: 'node',
   transform: {
-    '^.+\\\\.[tj]s\$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+    '^.+\\\\.[tj]s\$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   moduleFileExtensions: ['ts', 'js'],
   coverageDirectory: '${up}coverage/$dir',

@@ -1,1 +1,9 @@
-export {};
+export * from './lib/types';
+export { AvailabilityIndex } from './lib/availability-index';
+export { checkAvailability, allocate, calendar, validateAllocation, MAX_CALENDAR_DAYS } from './lib/engine';
+export { bestFitPolicy, firstFitPolicy } from './lib/policy';
+export type { AllocationPolicy, AllocationCandidate, AllocationContext } from './lib/policy';
+export { resolveMatch, ruleMatchesItem } from './lib/matching';
+export type { ResolvedMatch } from './lib/matching';
+export { widenPeriod, blockedPeriod, parseDuration, shiftByDuration, startOfDay, parseDate, formatDay } from './lib/time';
+export type { Duration } from './lib/time';

@@ -1,0 +1,47 @@
+import { Module, Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ValidationPipe } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { MessagingModule, STRICT_VALIDATION, validationError } from '@circulate/platform/messaging';
+import { loggingModule } from '@circulate/platform/nest';
+import { PersistenceModule } from '@circulate/platform/persistence';
+import { ApiKeyStore } from './auth/api-keys';
+import { AuthGuard } from './auth/auth.guard';
+import { KeyThrottlerGuard } from './auth/throttle.guard';
+import { GatewayEnv } from './gateway-env';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem';
+import { IdempotencyInterceptor } from './idempotency/idempotency';
+import { LocationsController } from './routes/locations.controller';
+
+export function gatewayModule(env: GatewayEnv): Type<unknown> {
+  @Module({
+    imports: [
+      loggingModule('gateway', env.LOG_LEVEL),
+      PersistenceModule.forService('gateway', env.MONGO_URL),
+      MessagingModule.forService({
+        service: 'gateway',
+        natsUrl: env.NATS_URL,
+        rpcTimeoutMs: env.RPC_TIMEOUT_MS,
+        publishesEvents: false,
+        outbox: false,
+      }),
+      ThrottlerModule.forRoot([{ name: 'per-second', ttl: 1000, limit: env.RATE_LIMIT_PER_SECOND }]),
+    ],
+    controllers: [HealthController, LocationsController],
+    providers: [
+      { provide: GatewayEnv, useValue: env },
+      { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },
+      { provide: APP_GUARD, useClass: KeyThrottlerGuard },
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      { provide: APP_FILTER, useClass: ProblemFilter },
+      {
+        provide: APP_PIPE,
+        useValue: new ValidationPipe({ ...STRICT_VALIDATION, exceptionFactory: (errors) => validationError(errors) }),
+      },
+    ],
+  })
+  class GatewayAppModule {}
+  return GatewayAppModule;
+}

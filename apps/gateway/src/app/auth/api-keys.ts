@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { Role } from '@circulate/contracts';
+
+export interface Principal {
+  tenantId: string;
+  role: Role;
+  /** SHA-256 of the key, used as the rate-limit bucket; the key itself is never kept. */
+  keyHash: string;
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** Parses `tenant:role:key,…` into a map from key hash to principal. */
+export class ApiKeyStore {
+  private readonly byHash = new Map<string, Principal>();
+
+  constructor(spec: string) {
+    for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [tenantId, role, key] = entry.split(':');
+      const keyHash = sha256(key);
+      this.byHash.set(keyHash, { tenantId, role: role as Role, keyHash });
+    }
+  }
+
+  find(key: string): Principal | undefined {
+    return this.byHash.get(sha256(key));
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+}

@@ -1,0 +1,32 @@
+import { ServiceEnv } from '@circulate/platform/nest';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+export class GatewayEnv extends ServiceEnv {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** `tenant:role:key,…`; only SHA-256 hashes of the keys are kept. */
+  @Matches(/^$|^[a-zA-Z0-9_-]{1,64}:(admin|staff|storefront):[^,:\s]{8,256}(,[a-zA-Z0-9_-]{1,64}:(admin|staff|storefront):[^,:\s]{8,256})*$/, {
+    message: 'API_KEYS must be a comma-separated list of tenant:role:key (role admin|staff|storefront, key ≥ 8 characters)',
+  })
+  API_KEYS = '';
+
+  @IsString()
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 1mb or 512kb' })
+  BODY_LIMIT = '1mb';
+
+  /** Requests per API key (or per client address without one) per second. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_SECOND = 200;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  READY_TIMEOUT_MS = 1500;
+}

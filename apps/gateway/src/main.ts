@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadEnv, runMain } from '@circulate/platform/nest';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { gatewayModule } from './app/app.module';
+import { GatewayEnv } from './app/gateway-env';
+import { jsonBody } from './app/http/json-body';
+
+runMain(async () => {
+  const env = loadEnv(GatewayEnv);
+  const app = await NestFactory.create<NestExpressApplication>(gatewayModule(env), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(jsonBody(env.BODY_LIMIT));
+  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
+  const openApi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Circulate')
+      .setDescription('Inventory, catalog and availability for rental and resale businesses. Errors are application/problem+json.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, openApi, { jsonDocumentUrl: 'api/openapi.json', useGlobalPrefix: false });
+  app.enableShutdownHooks();
+  await app.listen(env.PORT);
+  app.get(Logger).log(`gateway listening on http://127.0.0.1:${env.PORT}/api/v1`);
+});

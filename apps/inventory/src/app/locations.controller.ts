@@ -1,0 +1,34 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import {
+  CreateLocationRequest,
+  GetLocationRequest,
+  ListLocationsRequest,
+  Location,
+  Page,
+  RequestContext,
+  Rpc,
+  rpcSubject,
+} from '@circulate/contracts';
+import { LocationsService } from '@circulate/inventory/data-access';
+import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+
+@Controller()
+export class LocationsController {
+  constructor(private readonly locations: LocationsService) {}
+
+  @MessagePattern(rpcSubject(Rpc.inventory.createLocation))
+  create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateLocationRequest): Promise<Location> {
+    return this.locations.create(ctx, data);
+  }
+
+  @MessagePattern(rpcSubject(Rpc.inventory.listLocations))
+  list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListLocationsRequest): Promise<Page<Location>> {
+    return this.locations.list(ctx, data);
+  }
+
+  @MessagePattern(rpcSubject(Rpc.inventory.getLocation))
+  get(@RpcCtx() ctx: RequestContext, @RpcData() data: GetLocationRequest): Promise<Location> {
+    return this.locations.get(ctx, data.id);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './inventory-data-access.module';
+export * from './locations/locations.service';

@@ -1,0 +1,34 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { EventEnvelope } from '@circulate/contracts';
+
+@Schema({ collection: 'locations', timestamps: true, versionKey: false })
+export class LocationDoc {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true, index: true })
+  tenantId!: string;
+
+  @Prop({ required: true })
+  name!: string;
+
+  // No default: an absent code must stay absent so the sparse unique index skips it.
+  @Prop({ type: String, required: false })
+  code?: string;
+
+  @Prop({ required: true, default: 'UTC' })
+  timeZone!: string;
+
+  @Prop({ required: true, default: 1 })
+  version!: number;
+
+  @Prop({ type: [Object], default: [] })
+  _outbox!: EventEnvelope[];
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export const LocationSchema = SchemaFactory.createForClass(LocationDoc);
+// A location code is unique per tenant when given (codes are optional; the index is sparse on code).
+LocationSchema.index({ tenantId: 1, code: 1 }, { unique: true, sparse: true, name: 'tenant_code_unique' });

@@ -1,0 +1,74 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { ClientProxy, ClientsModule, Transport } from '@nestjs/microservices';
+import { eventStream, ServiceName } from '@circulate/contracts';
+import { DurableConsumers } from './durable-consumer';
+import { EventPublisher } from './event-publisher';
+import { ensureStream } from './jetstream-setup';
+import { KeyedMutex } from './keyed-mutex';
+import { NatsConnectionService } from './nats-connection';
+import { OutboxRelay } from './outbox';
+import { NATS_CLIENT, RpcClient } from './rpc-client';
+
+export const SERVICE_NAME = Symbol('SERVICE_NAME');
+
+export interface MessagingOptions {
+  service: ServiceName;
+  natsUrl: string;
+  rpcTimeoutMs: number;
+  /** Services that publish facts provision their stream at boot; the gateway does not. */
+  publishesEvents: boolean;
+  /** Whether this app writes documents with an embedded outbox (needs a database). */
+  outbox: boolean;
+}
+
+class StreamProvisioner implements OnApplicationBootstrap {
+  constructor(
+    @Inject(SERVICE_NAME) private readonly service: ServiceName,
+    private readonly nats: NatsConnectionService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureStream(this.nats.jsm, eventStream(this.service));
+  }
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forService(options: MessagingOptions): DynamicModule {
+    const providers = [
+      { provide: SERVICE_NAME, useValue: options.service },
+      {
+        provide: NatsConnectionService,
+        useFactory: async () => {
+          const nats = new NatsConnectionService(options.natsUrl, `circulate-${options.service}`);
+          await nats.connect();
+          return nats;
+        },
+      },
+      KeyedMutex,
+      EventPublisher,
+      {
+        provide: RpcClient,
+        useFactory: (client: ClientProxy) => new RpcClient(client, options.rpcTimeoutMs),
+        inject: [NATS_CLIENT],
+      },
+      ...(options.publishesEvents ? [StreamProvisioner] : []),
+      ...(options.outbox ? [OutboxRelay, DurableConsumers] : []),
+    ];
+    return {
+      module: MessagingModule,
+      imports: [
+        ClientsModule.register([
+          {
+            name: NATS_CLIENT,
+            transport: Transport.NATS,
+            options: { servers: options.natsUrl.split(','), name: `circulate-${options.service}-client`, maxReconnectAttempts: -1 },
+          },
+        ]),
+      ],
+      providers,
+      exports: providers.filter((p) => p !== StreamProvisioner),
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { connect, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+
+/**
+ * The app's own NATS connection for JetStream and key-value work (the Nest transport keeps a
+ * separate one for request-reply). Drained on shutdown so in-flight publishes are flushed.
+ */
+@Injectable()
+export class NatsConnectionService implements OnApplicationShutdown {
+  private readonly logger = new Logger(NatsConnectionService.name);
+  private connection?: NatsConnection;
+  private manager?: JetStreamManager;
+
+  constructor(
+    private readonly servers: string,
+    private readonly name: string,
+  ) {}
+
+  async connect(): Promise<void> {
+    if (this.connection) return;
+    this.connection = await connect({
+      servers: this.servers.split(','),
+      name: this.name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    this.manager = await this.connection.jetstreamManager();
+    this.logger.log(`connected to NATS at ${this.servers}`);
+  }
+
+  get nc(): NatsConnection {
+    if (!this.connection) throw new Error('NATS is not connected yet');
+    return this.connection;
+  }
+
+  get js(): JetStreamClient {
+    return this.nc.jetstream();
+  }
+
+  get jsm(): JetStreamManager {
+    if (!this.manager) throw new Error('NATS is not connected yet');
+    return this.manager;
+  }
+
+  isUp(): boolean {
+    return !!this.connection && !this.connection.isClosed() && this.connection.status !== undefined;
+  }
+
+  /** A cheap liveness probe: a round trip to the server. */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    if (!this.connection || this.connection.isClosed()) return false;
+    try {
+      await Promise.race([
+        this.connection.flush(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+      ]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connection && !this.connection.isClosed()) {
+      await this.connection.drain().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { NAMESPACE_PATTERN } from '@circulate/contracts';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+/** Environment every service reads. Defaults make a bare `node main.js` work on one machine. */
+export class ServiceEnv {
+  @Matches(/^(nats|tls|ws|wss):\/\/[^\s]+$/, { message: 'NATS_URL must look like nats://host:4222 (comma-separate several)' })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @Matches(/^mongodb(\+srv)?:\/\/[^\s]+$/, { message: 'MONGO_URL must look like mongodb://host:27017' })
+  MONGO_URL = 'mongodb://127.0.0.1:27017';
+
+  @Matches(NAMESPACE_PATTERN, { message: `CIRCULATE_NS must match ${NAMESPACE_PATTERN}` })
+  CIRCULATE_NS = 'circulate';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(120_000)
+  RPC_TIMEOUT_MS = 5000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsString()
+  NODE_ENV = 'production';
+}
+
+/**
+ * Reads and validates the environment at boot. A bad variable stops the process with a
+ * message that names it, before anything connects anywhere.
+ */
+export function loadEnv<T extends object>(cls: new () => T, source: NodeJS.ProcessEnv = process.env): T {
+  const defaults = new cls() as Record<string, unknown>;
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) raw[key] = source[key] ?? defaults[key];
+  for (const [key, value] of Object.entries(source)) if (!(key in raw) && key in defaults) raw[key] = value;
+  const env = plainToInstance(cls, raw);
+  const errors = validateSync(env as object, { skipMissingProperties: false });
+  if (errors.length) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  ${e.property}: ${m}`));
+    throw new InvalidEnvironmentError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  // Keep CIRCULATE_NS visible to the contracts' subject helpers.
+  process.env['CIRCULATE_NS'] = String((env as Record<string, unknown>)['CIRCULATE_NS'] ?? 'circulate');
+  return env;
+}
+
+export class InvalidEnvironmentError extends Error {}

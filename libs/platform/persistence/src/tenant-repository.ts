@@ -1,0 +1,76 @@
+import { OnModuleInit } from '@nestjs/common';
+import { DEFAULT_LIMIT, DomainError, ErrorCode, MAX_LIMIT, Page } from '@circulate/contracts';
+import type { QueryFilter, Model } from 'mongoose';
+
+/** Fields every stored document has. `_id` is a prefixed string id, so it sorts by creation. */
+export interface TenantDocument {
+  _id: string;
+  tenantId: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A filter that cannot be built without naming the tenant (Novu's EnforceEnvOrOrgIds idea). */
+export type TenantFilter<T> = QueryFilter<T> & { tenantId: string };
+
+export function tenantFilter<T>(tenantId: string, filter: QueryFilter<T> = {}): TenantFilter<T> {
+  if (!tenantId) throw new Error('tenantId is required on every query');
+  return { ...filter, tenantId } as TenantFilter<T>;
+}
+
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(lastId, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[a-z]{3}_[0-9A-Z]{26}$/.test(id)) throw DomainError.invalid('cursor', 'is not a cursor this API returned');
+  return id;
+}
+
+export function isDuplicateKeyError(err: unknown): boolean {
+  return (err as { code?: number })?.code === 11000;
+}
+
+/**
+ * Base for repositories: every method takes the tenant first, every query is scoped by it,
+ * and what comes out is a plain object (never a mongoose document).
+ */
+export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> implements OnModuleInit {
+  protected constructor(protected readonly model: Model<TDoc>) {}
+
+  protected abstract toPlain(doc: TDoc): TPlain;
+
+  async onModuleInit(): Promise<void> {
+    await this.model.createCollection().catch(() => undefined);
+    await this.model.createIndexes();
+  }
+
+  async findById(tenantId: string, id: string): Promise<TPlain | null> {
+    const doc = await this.model.findOne(tenantFilter<TDoc>(tenantId, { _id: id })).lean<TDoc>().exec();
+    return doc ? this.toPlain(doc) : null;
+  }
+
+  async getById(tenantId: string, id: string, what: string): Promise<TPlain> {
+    const found = await this.findById(tenantId, id);
+    if (!found) throw DomainError.notFound(what, id);
+    return found;
+  }
+
+  /** Cursor pagination in creation order (ids are time-ordered). */
+  async page(tenantId: string, filter: QueryFilter<TDoc>, limit = DEFAULT_LIMIT, cursor?: string): Promise<Page<TPlain>> {
+    const n = Math.min(Math.max(1, limit), MAX_LIMIT);
+    const after = decodeCursor(cursor);
+    const query = tenantFilter<TDoc>(tenantId, after ? { ...filter, _id: { $gt: after } } : filter);
+    const docs = await this.model.find(query).sort({ _id: 1 }).limit(n + 1).lean<TDoc[]>().exec();
+    const items = docs.slice(0, n).map((d) => this.toPlain(d));
+    const nextCursor = docs.length > n ? encodeCursor(docs[n - 1]._id) : null;
+    return { items, nextCursor };
+  }
+
+  protected conflict(code: ErrorCode, message: string): DomainError {
+    return new DomainError(code, message);
+  }
+}

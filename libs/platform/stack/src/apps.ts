@@ -1,0 +1,115 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Log } from './servers';
+import { waitFor } from './servers';
+
+export const APPS = ['inventory', 'catalog', 'availability', 'orders', 'reporting', 'gateway'] as const;
+export type AppName = (typeof APPS)[number];
+
+export interface StackOptions {
+  repoRoot: string;
+  natsUrl: string;
+  mongoUrl: string;
+  namespace: string;
+  apiKeys: string;
+  port: number;
+  logDir: string;
+  /** Extra environment for every app (e.g. RPC_TIMEOUT_MS in tests). */
+  env?: Record<string, string>;
+  log: Log;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The six apps as child processes of this one, each logging to `<logDir>/<app>.log`. */
+export class AppProcesses {
+  private readonly children = new Map<AppName, ChildProcess>();
+
+  constructor(readonly options: StackOptions) {
+    mkdirSync(options.logDir, { recursive: true });
+  }
+
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  start(app: AppName): void {
+    const o = this.options;
+    const out = openSync(join(o.logDir, `${app}.log`), 'a');
+    const child = spawn(process.execPath, [join(o.repoRoot, 'dist', 'apps', app, 'main.js')], {
+      cwd: o.repoRoot,
+      stdio: ['ignore', out, out],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NATS_URL: o.natsUrl,
+        MONGO_URL: o.mongoUrl,
+        CIRCULATE_NS: o.namespace,
+        API_KEYS: o.apiKeys,
+        PORT: String(o.port),
+        ...(o.env ?? {}),
+      },
+    });
+    child.once('exit', (code, signal) => {
+      if (this.children.get(app) === child) {
+        this.children.delete(app);
+        if (code !== 0 && signal !== 'SIGTERM') o.log(`${app} exited (${signal ?? code}); see ${join(o.logDir, `${app}.log`)}`);
+      }
+    });
+    this.children.set(app, child);
+  }
+
+  startAll(): void {
+    for (const app of APPS) this.start(app);
+  }
+
+  async stop(app: AppName): Promise<void> {
+    const child = this.children.get(app);
+    if (!child) return;
+    this.children.delete(app);
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.children.keys()].map((a) => this.stop(a)));
+  }
+
+  running(app: AppName): boolean {
+    return this.children.has(app);
+  }
+
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    await waitFor(
+      'the gateway (/health/ready)',
+      async () => {
+        try {
+          const res = await fetch(`${this.gatewayUrl}/health/ready`);
+          return res.status === 200;
+        } catch {
+          return false;
+        }
+      },
+      timeoutMs,
+      250,
+    );
+  }
+}

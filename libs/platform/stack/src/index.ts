@@ -1,0 +1,4 @@
+export * from './servers';
+export * from './apps';
+export * from './build';
+export * from './test-stack';

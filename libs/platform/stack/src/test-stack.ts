@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AppProcesses, freePort } from './apps';
+import { ensureMongo, ensureNats, StartedServer } from './servers';
+
+export function findRepoRoot(from = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the repository root (nx.json)');
+    dir = up;
+  }
+  return dir;
+}
+
+export interface TestKeys {
+  admin: string;
+  staff: string;
+  storefront: string;
+  otherAdmin: string;
+}
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** One booted Circulate (six real apps on real NATS and a real MongoDB-compatible server). */
+export class TestStack {
+  constructor(
+    readonly apps: AppProcesses,
+    readonly keys: TestKeys,
+    readonly namespace: string,
+    private readonly servers: StartedServer[],
+  ) {}
+
+  get url(): string {
+    return this.apps.gatewayUrl;
+  }
+
+  /** Calls the gateway; `key` defaults to the admin key of tenant `acme`, `null` sends none. */
+  async http<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<HttpAnswer<T>> {
+    const key = options.key === undefined ? this.keys.admin : options.key;
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (key) headers['authorization'] = `Bearer ${key}`;
+    let payload: string | undefined;
+    if (options.rawBody !== undefined) payload = options.rawBody;
+    else if (options.body !== undefined) payload = JSON.stringify(options.body);
+    if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.url}${path.startsWith('/health') || path.startsWith('/api/') ? '' : '/api/v1'}${path}`, {
+      method,
+      headers,
+      body: payload,
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, body: body as T, headers: res.headers };
+  }
+
+  async stop(): Promise<void> {
+    await this.apps.stopAll();
+    await dropNamespace(this.apps.options.mongoUrl, this.apps.options.natsUrl, this.namespace).catch(() => undefined);
+    for (const s of this.servers) await s.stop();
+  }
+}
+
+/** Removes a finished run's databases and streams so that test data does not pile up. */
+async function dropNamespace(mongoUrl: string, natsUrl: string, ns: string): Promise<void> {
+  const { MongoClient } = await import('mongodb');
+  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
+  try {
+    const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+    for (const db of databases) if (db.name.startsWith(`${ns}_`)) await client.db(db.name).dropDatabase();
+  } finally {
+    await client.close();
+  }
+  const { connect } = await import('nats');
+  const nc = await connect({ servers: natsUrl.split(',') });
+  try {
+    const jsm = await nc.jetstreamManager();
+    for await (const s of jsm.streams.list()) {
+      if (s.config.name.startsWith(`${ns}_`)) await jsm.streams.delete(s.config.name);
+    }
+    try {
+      await (await nc.jetstream().views.kv(`${ns}_leases`)).destroy();
+    } catch {
+      /* no bucket */
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+export interface TestStackOptions {
+  /** Extra environment for every app. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Boots the whole system for a test file: uses NATS_URL / MONGO_URL when they answer (or the
+ * defaults on 127.0.0.1), otherwise starts nats-server and FerretDB itself; then starts the six
+ * built apps under a fresh namespace (fresh databases and streams) and waits for readiness.
+ */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const repoRoot = findRepoRoot();
+  for (const app of ['gateway', 'inventory']) {
+    if (!existsSync(join(repoRoot, 'dist', 'apps', app, 'main.js'))) {
+      throw new Error(`dist/apps/${app}/main.js is missing: run "npx nx run-many -t build" first`);
+    }
+  }
+  const log = (line: string) => process.env['STACK_VERBOSE'] && process.stderr.write(`[stack] ${line}\n`);
+  const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+  const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
+  const servers = [
+    await ensureNats(natsUrl, join(repoRoot, '.data', 'test', 'nats'), log),
+    await ensureMongo(mongoUrl, join(repoRoot, '.data', 'test', 'ferretdb'), repoRoot, log),
+  ];
+  const namespace = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const secret = () => randomBytes(12).toString('hex');
+  const keys: TestKeys = { admin: secret(), staff: secret(), storefront: secret(), otherAdmin: secret() };
+  const apiKeys = [
+    `acme:admin:${keys.admin}`,
+    `acme:staff:${keys.staff}`,
+    `acme:storefront:${keys.storefront}`,
+    `other:admin:${keys.otherAdmin}`,
+  ].join(',');
+  const apps = new AppProcesses({
+    repoRoot,
+    natsUrl,
+    mongoUrl,
+    namespace,
+    apiKeys,
+    port: await freePort(),
+    logDir: join(repoRoot, '.data', 'test', 'logs', namespace),
+    env: { LOG_LEVEL: 'warn', RPC_TIMEOUT_MS: '3000', READY_TIMEOUT_MS: '1000', RATE_LIMIT_PER_SECOND: '100000', ...(options.env ?? {}) },
+    log,
+  });
+  apps.startAll();
+  const stack = new TestStack(apps, keys, namespace, servers);
+  try {
+    await apps.waitReady(90_000);
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  return stack;
+}
