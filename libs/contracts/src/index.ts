@@ -6,4 +6,5 @@ export * from './envelope';
 export * from './health';
 export * from './common/pagination';
 export * from './common/money';
-export * from './inventory/locations';
+export * from './inventory';
+export * from './catalog';

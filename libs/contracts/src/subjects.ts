@@ -20,21 +20,13 @@ export function namespace(): string {
 export const Services = ['gateway', 'inventory', 'catalog', 'availability', 'orders', 'reporting'] as const;
 export type ServiceName = (typeof Services)[number];
 
-/** Request-reply subjects (versioned; a breaking change gets a new version). */
+/**
+ * Request-reply subject names (versioned; a breaking change gets a new version). Each
+ * service's own names live beside its payloads (`inventory/subjects.ts`, `catalog/subjects.ts`);
+ * `rpcSubject()` / `eventSubject()` turn a name into the namespaced subject.
+ */
 export const Rpc = {
   health: (service: ServiceName) => `${service}.health.v1`,
-  inventory: {
-    createLocation: 'inventory.location.create.v1',
-    listLocations: 'inventory.location.list.v1',
-    getLocation: 'inventory.location.get.v1',
-  },
-} as const;
-
-/** Fact subjects published on JetStream. */
-export const Events = {
-  inventory: {
-    locationCreated: 'inventory.location.created.v1',
-  },
 } as const;
 
 export function rpcSubject(name: string): string {

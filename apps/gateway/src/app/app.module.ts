@@ -12,7 +12,8 @@ import { GatewayEnv } from './gateway-env';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem';
 import { IdempotencyInterceptor } from './idempotency/idempotency';
-import { LocationsController } from './routes/locations.controller';
+import { CATALOG_CONTROLLERS } from './routes/catalog';
+import { INVENTORY_CONTROLLERS } from './routes/inventory';
 
 export function gatewayModule(env: GatewayEnv): Type<unknown> {
   @Module({
@@ -28,7 +29,7 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
       }),
       ThrottlerModule.forRoot([{ name: 'per-second', ttl: 1000, limit: env.RATE_LIMIT_PER_SECOND }]),
     ],
-    controllers: [HealthController, LocationsController],
+    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS],
     providers: [
       { provide: GatewayEnv, useValue: env },
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },

@@ -7,7 +7,7 @@ import {
   Location,
   Page,
   RequestContext,
-  Rpc,
+  InventoryRpc,
   rpcSubject,
 } from '@circulate/contracts';
 import { LocationsService } from '@circulate/inventory/data-access';
@@ -17,17 +17,17 @@ import { RpcCtx, RpcData } from '@circulate/platform/messaging';
 export class LocationsController {
   constructor(private readonly locations: LocationsService) {}
 
-  @MessagePattern(rpcSubject(Rpc.inventory.createLocation))
+  @MessagePattern(rpcSubject(InventoryRpc.createLocation))
   create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateLocationRequest): Promise<Location> {
     return this.locations.create(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(Rpc.inventory.listLocations))
+  @MessagePattern(rpcSubject(InventoryRpc.listLocations))
   list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListLocationsRequest): Promise<Page<Location>> {
     return this.locations.list(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(Rpc.inventory.getLocation))
+  @MessagePattern(rpcSubject(InventoryRpc.getLocation))
   get(@RpcCtx() ctx: RequestContext, @RpcData() data: GetLocationRequest): Promise<Location> {
     return this.locations.get(ctx, data.id);
   }

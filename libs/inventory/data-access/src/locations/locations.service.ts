@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   CreateLocationRequest,
   DomainError,
-  Events,
+  InventoryEvents,
   IdPrefix,
   ListLocationsRequest,
   Location,
@@ -35,7 +35,7 @@ export class LocationsService {
       createdAt: new Date().toISOString(),
     };
     const event = outboxEvent<LocationCreatedEvent>(
-      Events.inventory.locationCreated,
+      InventoryEvents.locationCreated,
       ctx.tenantId,
       location.id,
       1,

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CreateLocationRequest, ListLocationsRequest, Location, Page, RequestContext, Rpc } from '@circulate/contracts';
+import { CreateLocationRequest, InventoryRpc, ListLocationsRequest, Location, Page, RequestContext } from '@circulate/contracts';
 import { RpcClient } from '@circulate/platform/messaging';
-import { Allow, Ctx } from '../auth/auth.guard';
+import { Allow, Ctx } from '../../auth/auth.guard';
 
 @ApiTags('locations')
 @ApiBearerAuth()
@@ -14,18 +14,18 @@ export class LocationsController {
   @HttpCode(201)
   @Allow('admin')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateLocationRequest): Promise<Location> {
-    return this.rpc.request(Rpc.inventory.createLocation, ctx, body);
+    return this.rpc.request(InventoryRpc.createLocation, ctx, body);
   }
 
   @Get()
   @Allow('admin', 'staff', 'storefront')
   list(@Ctx() ctx: RequestContext, @Query() query: ListLocationsRequest): Promise<Page<Location>> {
-    return this.rpc.request(Rpc.inventory.listLocations, ctx, query);
+    return this.rpc.request(InventoryRpc.listLocations, ctx, query);
   }
 
   @Get(':id')
   @Allow('admin', 'staff', 'storefront')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Location> {
-    return this.rpc.request(Rpc.inventory.getLocation, ctx, { id });
+    return this.rpc.request(InventoryRpc.getLocation, ctx, { id });
   }
 }
