@@ -1,3 +1,4 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-module.exports = { ...nxPreset };
+// Decorator metadata (class-validator, Nest) needs the Reflect polyfill in every test.
+module.exports = { ...nxPreset, setupFiles: ['reflect-metadata'] };

@@ -1,4 +1,7 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { findRepoRoot, startTestStack, TestStack } from '@circulate/platform/stack';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { connect, JSONCodec } from 'nats';
 
 describe('foundation: gateway → NATS → inventory → its database', () => {
@@ -64,6 +67,22 @@ describe('foundation: gateway → NATS → inventory → its database', () => {
     } finally {
       await nc.close();
     }
+    // …and the outbox entry that carried it is gone from the stored document.
+    const mongo = new MongoClient(process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017');
+    try {
+      const doc = await mongo.db(`${stack.namespace}_inventory`).collection('locations').findOne({ _id: created.body.id });
+      expect(doc?.['_outbox']).toEqual([]);
+      expect(doc?.['tenantId']).toBe('acme');
+    } finally {
+      await mongo.close();
+    }
+  });
+
+  it('answers every response with a request id, keeping the caller\'s', async () => {
+    const res = await stack.http('GET', '/locations', { headers: { 'x-request-id': 'trace-me-123' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-me-123');
+    const fresh = await stack.http('GET', '/locations');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('pages through a list with a cursor', async () => {
@@ -150,6 +169,20 @@ describe('foundation: gateway → NATS → inventory → its database', () => {
     const doc = await stack.http('GET', '/api/openapi.json', { key: null });
     expect(doc.status).toBe(200);
     expect(doc.body.paths).toHaveProperty('/api/v1/locations');
+  });
+});
+
+describe('configuration is validated at boot', () => {
+  it.each([
+    ['inventory', { NATS_URL: 'http://not-nats' }, 'NATS_URL'],
+    ['catalog', { MONGO_URL: 'postgres://nope' }, 'MONGO_URL'],
+    ['gateway', { PORT: 'eighty' }, 'PORT'],
+    ['gateway', { API_KEYS: 'acme:root:short' }, 'API_KEYS'],
+  ])('%s exits with a message naming the bad variable (%j)', (app, env, variable) => {
+    const main = join(findRepoRoot(__dirname), 'dist', 'apps', app, 'main.js');
+    const run = spawnSync(process.execPath, [main], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(variable);
   });
 });
 

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { loadEnv, runMain } from '@circulate/platform/nest';
+import { loadEnv, requestIdOf, runMain } from '@circulate/platform/nest';
+import { Headers } from '@circulate/contracts';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { gatewayModule } from './app/app.module';
@@ -14,6 +16,11 @@ runMain(async () => {
   const app = await NestFactory.create<NestExpressApplication>(gatewayModule(env), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
+  // Every answer names its request id; the same id travels to the services in NATS headers.
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    res.setHeader(Headers.requestId, requestIdOf(req));
+    next();
+  });
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(jsonBody(env.BODY_LIMIT));
   app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });

@@ -72,7 +72,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const pending = doc?.[OUTBOX_FIELD] ?? [];
       if (pending.length === 0) return;
       for (const event of pending) await this.publisher.publish(event);
-      await m.updateOne({ _id: id }, { $pull: { [OUTBOX_FIELD]: { id: { $in: pending.map((e) => e.id) } } } }).exec();
+      // $pullAll matches whole entries, exactly as read: FerretDB v1's $pull does not match on a
+      // sub-field condition ({ id: … }), whole-document equality works on every backend.
+      await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } } as never).exec();
     } catch (err) {
       this.logger.warn(`outbox flush of ${m.collection.collectionName}/${id} failed, the sweeper will retry: ${String(err)}`);
     }

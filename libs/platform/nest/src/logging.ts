@@ -4,16 +4,21 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { Headers } from '@circulate/contracts';
 
+/** The request's id: a sane `x-request-id` from the caller, else a new UUID; set once per request. */
+export function requestIdOf(req: IncomingMessage & { id?: unknown }): string {
+  if (typeof req.id === 'string') return req.id;
+  const given = req.headers[Headers.requestId];
+  req.id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  return req.id as string;
+}
+
 /** Structured JSON logs; HTTP requests carry an id that travels on to the services. */
 export function loggingModule(service: string, level: string): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
       level,
       name: service,
-      genReqId: (req: IncomingMessage) => {
-        const given = req.headers[Headers.requestId];
-        return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-      },
+      genReqId: (req: IncomingMessage) => requestIdOf(req),
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),

@@ -123,7 +123,7 @@ export async function ensureMongo(url: string, dataDir: string, repoRoot: string
         '--telemetry=disable',
         '--log-level=warn',
         '--state-dir=' + dataDir,
-        '--debug-addr=-',
+        '--debug-addr=127.0.0.1:0',
       ],
       { stdio: ['ignore', out, out] },
     );
