@@ -4,7 +4,9 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { queueGroup, ServiceName } from '@circulate/contracts';
 import { RpcErrorFilter, rpcValidationPipe } from '@circulate/platform/messaging';
 import { Logger } from 'nestjs-pino';
+import { createServer } from 'node:http';
 import { InvalidEnvironmentError, ServiceEnv } from './env';
+import { HealthProbe } from './health';
 import { RpcLoggingInterceptor } from './rpc-logging.interceptor';
 
 /**
@@ -34,7 +36,31 @@ export async function bootstrapService(
   app.enableShutdownHooks();
   await app.listen();
   app.get(Logger).log(`${service} service listening on NATS (${queueGroup(service)})`);
+  if (env.HEALTH_PORT > 0) serveHealth(service, app, env.HEALTH_PORT);
   return app;
+}
+
+/**
+ * Optional plain-HTTP probes for orchestrators (Kubernetes liveness/readiness):
+ * `/health/live` while the process runs, `/health/ready` while its database and NATS answer.
+ */
+function serveHealth(service: ServiceName, app: INestMicroservice, port: number): void {
+  const probe = app.get(HealthProbe);
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url === '/health/live') return send(200, { status: 'ok' });
+    if (req.url === '/health/ready') {
+      void probe.check(service).then((h) => send(h.status === 'up' ? 200 : 503, h));
+      return;
+    }
+    send(404, { status: 'not found' });
+  });
+  server.listen(port);
+  app.get(Logger).log(`${service} health probes on :${port}`);
+  process.once('SIGTERM', () => server.close());
 }
 
 /** Wraps a main(): a bad environment prints its message and exits 1; anything else too, with a stack. */

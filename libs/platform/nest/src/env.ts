@@ -24,6 +24,13 @@ export class ServiceEnv {
 
   @IsString()
   NODE_ENV = 'production';
+
+  /** Port of the plain-HTTP health probes of a service (0 = none; the gateway has its own). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HEALTH_PORT = 0;
 }
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * `npm run bench`: every benchmark, one after another, then one summary table of the figures
+ * they wrote to bench/results/*.json. Each benchmark also prints its own detailed table.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const benches = [
+  { name: 'engine', file: 'bench/engine.bench.ts', result: 'bench/results/engine.json' },
+  { name: 'inventory', file: 'bench/inventory.bench.ts', result: 'bench/results/inventory.json' },
+];
+
+let failed = false;
+for (const b of benches) {
+  if (!existsSync(join(root, b.file))) continue;
+  process.stderr.write(`\n=== bench: ${b.name} (${b.file})\n`);
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', b.file], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TS_NODE_PROJECT: 'bench/tsconfig.json' },
+  });
+  if (run.status !== 0) {
+    failed = true;
+    process.stderr.write(`bench ${b.name} failed (exit ${run.status})\n`);
+  }
+}
+
+const rows: { bench: string; figure: string; value: string }[] = [];
+for (const b of benches) {
+  const path = join(root, b.result);
+  if (!existsSync(path)) continue;
+  const data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  for (const [figure, value] of Object.entries(data)) {
+    if (typeof value === 'number' || typeof value === 'string') rows.push({ bench: b.name, figure, value: String(value) });
+  }
+}
+console.log('\nSummary (bench/results/*.json)');
+console.table(rows);
+process.exit(failed ? 1 : 0);
