@@ -33,7 +33,8 @@ for (const b of benches) {
   if (!existsSync(path)) continue;
   const data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   for (const [figure, value] of Object.entries(data)) {
-    if (typeof value === 'number' || typeof value === 'string') rows.push({ bench: b.name, figure, value: String(value) });
+    if (typeof value === 'number' || typeof value === 'string')
+      rows.push({ bench: b.name, figure, value: String(value) });
   }
 }
 console.log('\nSummary (bench/results/*.json)');

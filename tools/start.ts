@@ -8,7 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppProcesses, buildApps, ensureMongo, ensureNats, findRepoRoot, StartedServer } from '../libs/platform/stack/src';
+import {
+  AppProcesses,
+  buildApps,
+  ensureMongo,
+  ensureNats,
+  findRepoRoot,
+  StartedServer,
+} from '../libs/platform/stack/src';
 
 const log = (line: string) => process.stdout.write(`[circulate] ${line}\n`);
 

@@ -62,7 +62,11 @@ describe('foundation: gateway → NATS → inventory → its database', () => {
         facts.push(JSONCodec<{ type: string; aggregateId: string; tenantId: string }>().decode(msg.data));
       }
       expect(facts).toContainEqual(
-        expect.objectContaining({ type: 'inventory.location.created.v1', aggregateId: created.body.id, tenantId: 'acme' }),
+        expect.objectContaining({
+          type: 'inventory.location.created.v1',
+          aggregateId: created.body.id,
+          tenantId: 'acme',
+        }),
       );
     } finally {
       await nc.close();
@@ -70,7 +74,10 @@ describe('foundation: gateway → NATS → inventory → its database', () => {
     // …and the outbox entry that carried it is gone from the stored document.
     const mongo = new MongoClient(process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017');
     try {
-      const doc = await mongo.db(`${stack.namespace}_inventory`).collection('locations').findOne({ _id: created.body.id });
+      const doc = await mongo
+        .db(`${stack.namespace}_inventory`)
+        .collection('locations')
+        .findOne({ _id: created.body.id });
       expect(doc?.['_outbox']).toEqual([]);
       expect(doc?.['tenantId']).toBe('acme');
     } finally {
@@ -78,7 +85,7 @@ describe('foundation: gateway → NATS → inventory → its database', () => {
     }
   });
 
-  it('answers every response with a request id, keeping the caller\'s', async () => {
+  it("answers every response with a request id, keeping the caller's", async () => {
     const res = await stack.http('GET', '/locations', { headers: { 'x-request-id': 'trace-me-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-me-123');
     const fresh = await stack.http('GET', '/locations');
@@ -86,11 +93,14 @@ describe('foundation: gateway → NATS → inventory → its database', () => {
   });
 
   it('pages through a list with a cursor', async () => {
-    for (let i = 0; i < 3; i++) await stack.http('POST', '/locations', { body: { name: `Page ${i}` }, key: stack.keys.otherAdmin });
+    for (let i = 0; i < 3; i++)
+      await stack.http('POST', '/locations', { body: { name: `Page ${i}` }, key: stack.keys.otherAdmin });
     const first = await stack.http('GET', '/locations?limit=2', { key: stack.keys.otherAdmin });
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await stack.http('GET', `/locations?limit=2&cursor=${first.body.nextCursor}`, { key: stack.keys.otherAdmin });
+    const second = await stack.http('GET', `/locations?limit=2&cursor=${first.body.nextCursor}`, {
+      key: stack.keys.otherAdmin,
+    });
     expect(second.body.items).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
     expect((await stack.http('GET', '/locations?limit=501')).status).toBe(400);
@@ -111,7 +121,12 @@ describe('foundation: gateway → NATS → inventory → its database', () => {
       const res = await stack.http('POST', '/locations', { rawBody: JSON.stringify(body) });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
-      expect(res.body).toMatchObject({ status: 400, title: 'Bad Request', type: expect.any(String), detail: expect.any(String) });
+      expect(res.body).toMatchObject({
+        status: 400,
+        title: 'Bad Request',
+        type: expect.any(String),
+        detail: expect.any(String),
+      });
       expect(await count()).toBe(before);
     });
 
@@ -180,7 +195,11 @@ describe('configuration is validated at boot', () => {
     ['gateway', { API_KEYS: 'acme:root:short' }, 'API_KEYS'],
   ])('%s exits with a message naming the bad variable (%j)', (app, env, variable) => {
     const main = join(findRepoRoot(__dirname), 'dist', 'apps', app, 'main.js');
-    const run = spawnSync(process.execPath, [main], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [main], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(variable);
   });

@@ -13,7 +13,10 @@ import { jsonBody } from './app/http/json-body';
 
 runMain(async () => {
   const env = loadEnv(GatewayEnv);
-  const app = await NestFactory.create<NestExpressApplication>(gatewayModule(env), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(gatewayModule(env), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   // Every answer names its request id; the same id travels to the services in NATS headers.
@@ -28,7 +31,9 @@ runMain(async () => {
     app,
     new DocumentBuilder()
       .setTitle('Circulate')
-      .setDescription('Inventory, catalog and availability for rental and resale businesses. Errors are application/problem+json.')
+      .setDescription(
+        'Inventory, catalog and availability for rental and resale businesses. Errors are application/problem+json.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

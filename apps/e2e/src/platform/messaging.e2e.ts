@@ -29,7 +29,13 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
 
   const Thing = () =>
     db.models['Thing'] ??
-    db.model('Thing', new Schema({ _id: String, tenantId: String, name: String, _outbox: { type: [Object], default: [] } }, { versionKey: false }));
+    db.model(
+      'Thing',
+      new Schema(
+        { _id: String, tenantId: String, name: String, _outbox: { type: [Object], default: [] } },
+        { versionKey: false },
+      ),
+    );
 
   const streamMessages = async (stream: string) => (await nats.jsm.streams.info(stream)).state.messages;
 
@@ -46,7 +52,8 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
 
   afterAll(async () => {
     await consumers.onApplicationShutdown();
-    for (const s of [eventStream('inventory').name, deadLetterStream().name]) await nats.jsm.streams.delete(s).catch(() => undefined);
+    for (const s of [eventStream('inventory').name, deadLetterStream().name])
+      await nats.jsm.streams.delete(s).catch(() => undefined);
     await db.dropDatabase().catch(() => undefined);
     await db.close();
     await nats.onApplicationShutdown();
@@ -88,7 +95,9 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
     const event = outboxEvent('inventory.once.happened.v1', 'acme', 'x', 1, {});
     await publisher.publish(event);
     // The same fact arriving again under another message id (e.g. re-sent after the window).
-    await nats.js.publish(eventSubject(event.type), new TextEncoder().encode(JSON.stringify(event)), { msgID: `${event.id}-again` });
+    await nats.js.publish(eventSubject(event.type), new TextEncoder().encode(JSON.stringify(event)), {
+      msgID: `${event.id}-again`,
+    });
     await waitUntil(async () => (await processed(db, `${ns}-once`)) >= 1);
     await new Promise((r) => setTimeout(r, 500));
     expect(seen).toEqual([event.id]);

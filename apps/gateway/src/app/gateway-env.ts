@@ -10,9 +10,13 @@ export class GatewayEnv extends ServiceEnv {
   PORT = 3000;
 
   /** `tenant:role:key,…`; only SHA-256 hashes of the keys are kept. */
-  @Matches(/^$|^[a-zA-Z0-9_-]{1,64}:(admin|staff|storefront):[^,:\s]{8,256}(,[a-zA-Z0-9_-]{1,64}:(admin|staff|storefront):[^,:\s]{8,256})*$/, {
-    message: 'API_KEYS must be a comma-separated list of tenant:role:key (role admin|staff|storefront, key ≥ 8 characters)',
-  })
+  @Matches(
+    /^$|^[a-zA-Z0-9_-]{1,64}:(admin|staff|storefront):[^,:\s]{8,256}(,[a-zA-Z0-9_-]{1,64}:(admin|staff|storefront):[^,:\s]{8,256})*$/,
+    {
+      message:
+        'API_KEYS must be a comma-separated list of tenant:role:key (role admin|staff|storefront, key ≥ 8 characters)',
+    },
+  )
   API_KEYS = '';
 
   @IsString()

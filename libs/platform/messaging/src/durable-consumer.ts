@@ -90,7 +90,9 @@ export class DurableConsumers implements OnApplicationShutdown {
       }
       const backoff = spec.backoffMs ?? [200, 1000, 5000, 15000];
       const delay = backoff[Math.min(attempt - 1, backoff.length - 1)];
-      this.logger.warn(`consumer ${spec.durable}: event ${event.id} failed (attempt ${attempt}/${max}), retry in ${delay} ms: ${String(err)}`);
+      this.logger.warn(
+        `consumer ${spec.durable}: event ${event.id} failed (attempt ${attempt}/${max}), retry in ${delay} ms: ${String(err)}`,
+      );
       msg.nak(delay);
     }
   }

@@ -63,7 +63,11 @@ export class MessagingModule {
           {
             name: NATS_CLIENT,
             transport: Transport.NATS,
-            options: { servers: options.natsUrl.split(','), name: `circulate-${options.service}-client`, maxReconnectAttempts: -1 },
+            options: {
+              servers: options.natsUrl.split(','),
+              name: `circulate-${options.service}-client`,
+              maxReconnectAttempts: -1,
+            },
           },
         ]),
       ],

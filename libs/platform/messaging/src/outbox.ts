@@ -68,7 +68,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async flush(model: Model<never>, id: string): Promise<void> {
     const m = model as unknown as Model<OutboxDocument>;
     try {
-      const doc = await m.findById(id, { [OUTBOX_FIELD]: 1 }).lean<OutboxDocument>().exec();
+      const doc = await m
+        .findById(id, { [OUTBOX_FIELD]: 1 })
+        .lean<OutboxDocument>()
+        .exec();
       const pending = doc?.[OUTBOX_FIELD] ?? [];
       if (pending.length === 0) return;
       for (const event of pending) await this.publisher.publish(event);
@@ -76,7 +79,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // sub-field condition ({ id: … }), whole-document equality works on every backend.
       await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } } as never).exec();
     } catch (err) {
-      this.logger.warn(`outbox flush of ${m.collection.collectionName}/${id} failed, the sweeper will retry: ${String(err)}`);
+      this.logger.warn(
+        `outbox flush of ${m.collection.collectionName}/${id} failed, the sweeper will retry: ${String(err)}`,
+      );
     }
   }
 
@@ -93,7 +98,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           .lean<{ _id: string }[]>()
           .exec();
         for (const { _id } of docs) {
-          await this.locks.run(OutboxRelay.lockKey(model, _id), () => this.flush(model as unknown as Model<never>, _id));
+          await this.locks.run(OutboxRelay.lockKey(model, _id), () =>
+            this.flush(model as unknown as Model<never>, _id),
+          );
           published++;
         }
       }

@@ -4,7 +4,10 @@ import { toDomainError } from './rpc-client';
 
 describe('toDomainError (errors crossing NATS keep their contract code)', () => {
   it('restores a contract error payload as the same code', () => {
-    const err = toDomainError({ code: 'CONFLICT_DUPLICATE_CODE', message: 'taken', errors: [{ field: 'codes', message: 'x' }] }, 's');
+    const err = toDomainError(
+      { code: 'CONFLICT_DUPLICATE_CODE', message: 'taken', errors: [{ field: 'codes', message: 'x' }] },
+      's',
+    );
     expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe(ErrorCode.CONFLICT_DUPLICATE_CODE);
     expect(err.errors).toEqual([{ field: 'codes', message: 'x' }]);

@@ -18,7 +18,12 @@ export class RpcClient {
     private readonly defaultTimeoutMs: number,
   ) {}
 
-  async request<TRes, TReq = unknown>(name: string, ctx: RequestContext, data: TReq, timeoutMs?: number): Promise<TRes> {
+  async request<TRes, TReq = unknown>(
+    name: string,
+    ctx: RequestContext,
+    data: TReq,
+    timeoutMs?: number,
+  ): Promise<TRes> {
     const h = natsHeaders();
     if (ctx.requestId) h.set(Headers.requestId, ctx.requestId);
     h.set(Headers.tenantId, ctx.tenantId);

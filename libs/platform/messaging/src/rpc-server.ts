@@ -87,6 +87,6 @@ function toPayload(exception: unknown, logger: Logger): ErrorPayload {
   if (exception instanceof BadRequestException) {
     return { code: ErrorCode.VALIDATION_FAILED, message: exception.message };
   }
-  logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { code: ErrorCode.INTERNAL, message: 'internal error' };
 }

@@ -66,7 +66,7 @@ function serveHealth(service: ServiceName, app: INestMicroservice, port: number)
 /** Wraps a main(): a bad environment prints its message and exits 1; anything else too, with a stack. */
 export function runMain(main: () => Promise<unknown>): void {
   main().catch((err: unknown) => {
-    const message = err instanceof InvalidEnvironmentError ? err.message : (err as Error)?.stack ?? String(err);
+    const message = err instanceof InvalidEnvironmentError ? err.message : ((err as Error)?.stack ?? String(err));
     process.stderr.write(`${message}\n`);
     process.exit(1);
   });

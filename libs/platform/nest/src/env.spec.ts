@@ -8,7 +8,9 @@ describe('loadEnv', () => {
   });
 
   it('fails with a message naming each bad variable', () => {
-    expect(() => loadEnv(ServiceEnv, { NATS_URL: 'http://x', RPC_TIMEOUT_MS: 'soon' })).toThrow(InvalidEnvironmentError);
+    expect(() => loadEnv(ServiceEnv, { NATS_URL: 'http://x', RPC_TIMEOUT_MS: 'soon' })).toThrow(
+      InvalidEnvironmentError,
+    );
     try {
       loadEnv(ServiceEnv, { NATS_URL: 'http://x', RPC_TIMEOUT_MS: 'soon' });
     } catch (err) {

@@ -4,7 +4,9 @@ import { IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-va
 
 /** Environment every service reads. Defaults make a bare `node main.js` work on one machine. */
 export class ServiceEnv {
-  @Matches(/^(nats|tls|ws|wss):\/\/[^\s]+$/, { message: 'NATS_URL must look like nats://host:4222 (comma-separate several)' })
+  @Matches(/^(nats|tls|ws|wss):\/\/[^\s]+$/, {
+    message: 'NATS_URL must look like nats://host:4222 (comma-separate several)',
+  })
   NATS_URL = 'nats://127.0.0.1:4222';
 
   @Matches(/^mongodb(\+srv)?:\/\/[^\s]+$/, { message: 'MONGO_URL must look like mongodb://host:27017' })

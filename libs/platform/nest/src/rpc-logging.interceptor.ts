@@ -18,7 +18,8 @@ export class RpcLoggingInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         next: () => this.logger.debug({ subject, requestId, ms: ms() }, 'handled'),
-        error: (err: { code?: string }) => this.logger.warn({ subject, requestId, ms: ms(), code: err?.code }, 'failed'),
+        error: (err: { code?: string }) =>
+          this.logger.warn({ subject, requestId, ms: ms(), code: err?.code }, 'failed'),
       }),
     );
   }

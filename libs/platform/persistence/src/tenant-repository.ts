@@ -49,7 +49,10 @@ export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> impl
   }
 
   async findById(tenantId: string, id: string): Promise<TPlain | null> {
-    const doc = await this.model.findOne(tenantFilter<TDoc>(tenantId, { _id: id })).lean<TDoc>().exec();
+    const doc = await this.model
+      .findOne(tenantFilter<TDoc>(tenantId, { _id: id }))
+      .lean<TDoc>()
+      .exec();
     return doc ? this.toPlain(doc) : null;
   }
 
@@ -60,11 +63,21 @@ export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> impl
   }
 
   /** Cursor pagination in creation order (ids are time-ordered). */
-  async page(tenantId: string, filter: QueryFilter<TDoc>, limit = DEFAULT_LIMIT, cursor?: string): Promise<Page<TPlain>> {
+  async page(
+    tenantId: string,
+    filter: QueryFilter<TDoc>,
+    limit = DEFAULT_LIMIT,
+    cursor?: string,
+  ): Promise<Page<TPlain>> {
     const n = Math.min(Math.max(1, limit), MAX_LIMIT);
     const after = decodeCursor(cursor);
     const query = tenantFilter<TDoc>(tenantId, after ? { ...filter, _id: { $gt: after } } : filter);
-    const docs = await this.model.find(query).sort({ _id: 1 }).limit(n + 1).lean<TDoc[]>().exec();
+    const docs = await this.model
+      .find(query)
+      .sort({ _id: 1 })
+      .limit(n + 1)
+      .lean<TDoc[]>()
+      .exec();
     const items = docs.slice(0, n).map((d) => this.toPlain(d));
     const nextCursor = docs.length > n ? encodeCursor(docs[n - 1]._id) : null;
     return { items, nextCursor };

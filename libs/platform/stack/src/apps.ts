@@ -64,7 +64,8 @@ export class AppProcesses {
     child.once('exit', (code, signal) => {
       if (this.children.get(app) === child) {
         this.children.delete(app);
-        if (code !== 0 && signal !== 'SIGTERM') o.log(`${app} exited (${signal ?? code}); see ${join(o.logDir, `${app}.log`)}`);
+        if (code !== 0 && signal !== 'SIGTERM')
+          o.log(`${app} exited (${signal ?? code}); see ${join(o.logDir, `${app}.log`)}`);
       }
     });
     this.children.set(app, child);

@@ -34,7 +34,12 @@ export function tcpAnswers(host: string, port: number, timeoutMs = 500): Promise
   });
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 200): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -71,7 +76,9 @@ export async function ensureNats(url: string, dataDir: string, log: Log): Promis
   log(`starting ${bin} with JetStream on ${host}:${port} (data in ${dataDir})`);
   const out = openSync(join(dataDir, 'nats-server.log'), 'a');
   const child = spawn(bin, ['-a', host, '-p', String(port), '-js', '-sd', dataDir], { stdio: ['ignore', out, out] });
-  child.once('error', (err) => log(`nats-server failed to start: ${err.message} (install nats-server or set NATS_URL)`));
+  child.once('error', (err) =>
+    log(`nats-server failed to start: ${err.message} (install nats-server or set NATS_URL)`),
+  );
   await waitFor('nats-server', () => tcpAnswers(host, port), 15_000);
   return { url, process: child, stop: stopper(child) };
 }
@@ -101,7 +108,9 @@ export async function ensureMongo(url: string, dataDir: string, repoRoot: string
   const mongod = await which('mongod');
   if (mongod) {
     log(`starting mongod on ${host}:${port} (data in ${dataDir})`);
-    child = spawn(mongod, ['--dbpath', dataDir, '--bind_ip', host, '--port', String(port)], { stdio: ['ignore', out, out] });
+    child = spawn(mongod, ['--dbpath', dataDir, '--bind_ip', host, '--port', String(port)], {
+      stdio: ['ignore', out, out],
+    });
   } else {
     const script = join(repoRoot, 'tools', 'ferretdb.sh');
     if (!existsSync(script)) throw new Error(`no MongoDB at ${url} and no ${script} to build FerretDB`);
@@ -110,7 +119,9 @@ export async function ensureMongo(url: string, dataDir: string, repoRoot: string
       const build = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
       let text = '';
       build.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      build.once('exit', (code) => (code === 0 ? resolve({ stdout: text }) : reject(new Error(`tools/ferretdb.sh exited ${code}`))));
+      build.once('exit', (code) =>
+        code === 0 ? resolve({ stdout: text }) : reject(new Error(`tools/ferretdb.sh exited ${code}`)),
+      );
     });
     const bin = stdout.trim().split('\n').pop() as string;
     log(`starting FerretDB on ${host}:${port} (data in ${dataDir})`);

@@ -53,11 +53,14 @@ export class TestStack {
     if (options.rawBody !== undefined) payload = options.rawBody;
     else if (options.body !== undefined) payload = JSON.stringify(options.body);
     if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.url}${path.startsWith('/health') || path.startsWith('/api/') ? '' : '/api/v1'}${path}`, {
-      method,
-      headers,
-      body: payload,
-    });
+    const res = await fetch(
+      `${this.url}${path.startsWith('/health') || path.startsWith('/api/') ? '' : '/api/v1'}${path}`,
+      {
+        method,
+        headers,
+        body: payload,
+      },
+    );
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -143,7 +146,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     apiKeys,
     port: await freePort(),
     logDir: join(repoRoot, '.data', 'test', 'logs', namespace),
-    env: { LOG_LEVEL: 'warn', RPC_TIMEOUT_MS: '3000', READY_TIMEOUT_MS: '1000', RATE_LIMIT_PER_SECOND: '100000', ...(options.env ?? {}) },
+    env: {
+      LOG_LEVEL: 'warn',
+      RPC_TIMEOUT_MS: '3000',
+      READY_TIMEOUT_MS: '1000',
+      RATE_LIMIT_PER_SECOND: '100000',
+      ...(options.env ?? {}),
+    },
     log,
   });
   apps.startAll();

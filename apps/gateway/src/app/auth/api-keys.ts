@@ -17,7 +17,10 @@ export class ApiKeyStore {
   private readonly byHash = new Map<string, Principal>();
 
   constructor(spec: string) {
-    for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [tenantId, role, key] = entry.split(':');
       const keyHash = sha256(key);
       this.byHash.set(keyHash, { tenantId, role: role as Role, keyHash });

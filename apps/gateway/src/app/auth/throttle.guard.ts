@@ -11,7 +11,13 @@ export class KeyThrottlerGuard extends ThrottlerGuard {
     return auth ? `key:${sha256(auth)}` : `ip:${String(req['ip'])}`;
   }
 
-  protected override async throwThrottlingException(_ctx: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new DomainError(ErrorCode.RATE_LIMITED, `rate limit of ${detail.limit} requests per ${detail.ttl / 1000} s exceeded`);
+  protected override async throwThrottlingException(
+    _ctx: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw new DomainError(
+      ErrorCode.RATE_LIMITED,
+      `rate limit of ${detail.limit} requests per ${detail.ttl / 1000} s exceeded`,
+    );
   }
 }

@@ -34,7 +34,12 @@ export class HealthController {
       pingMongo(this.db, timeout),
       ...Services.filter((s) => s !== 'gateway').map(async (service) => {
         try {
-          const h = await this.rpc.request<ServiceHealth>(Rpc.health(service), { tenantId: 'system', role: 'admin' }, {}, timeout);
+          const h = await this.rpc.request<ServiceHealth>(
+            Rpc.health(service),
+            { tenantId: 'system', role: 'admin' },
+            {},
+            timeout,
+          );
           return [service, h.status] as const;
         } catch {
           return [service, 'down'] as const;

@@ -35,10 +35,17 @@ export function jsonBody(limit: string): RequestHandler {
       }
       if (e.type === 'entity.parse.failed') {
         const unsafe = /^the key ".*" is not allowed in a body$/.test(String(e.message));
-        return sendProblem(res, problemFor(ErrorCode.VALIDATION_FAILED, unsafe ? String(e.message) : 'the body is not valid JSON'));
+        return sendProblem(
+          res,
+          problemFor(ErrorCode.VALIDATION_FAILED, unsafe ? String(e.message) : 'the body is not valid JSON'),
+        );
       }
       if (e.status === 415 || e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-        return sendProblem(res, { ...problemFor(ErrorCode.VALIDATION_FAILED, String(e.message)), status: 415, title: 'Unsupported Media Type' });
+        return sendProblem(res, {
+          ...problemFor(ErrorCode.VALIDATION_FAILED, String(e.message)),
+          status: 415,
+          title: 'Unsupported Media Type',
+        });
       }
       return sendProblem(res, problemFor(ErrorCode.VALIDATION_FAILED, String(e.message ?? 'unreadable body')));
     });

@@ -49,7 +49,12 @@ export interface Problem {
 
 export const PROBLEM_BASE = 'https://circulate.dev/problems/';
 
-export function problemFor(code: ErrorCode, detail: string, errors?: FieldError[], details?: Record<string, unknown>): Problem {
+export function problemFor(
+  code: ErrorCode,
+  detail: string,
+  errors?: FieldError[],
+  details?: Record<string, unknown>,
+): Problem {
   const status = STATUS_BY_CODE[code] ?? 500;
   const slug = code === ErrorCode.UNAVAILABLE ? 'unavailable' : code.toLowerCase().replace(/_/g, '-');
   return {
@@ -97,7 +102,7 @@ export class ProblemFilter implements ExceptionFilter {
       const p = problemFor(code, exception.message);
       return { ...p, status, title: TITLES[status] ?? p.title };
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return problemFor(ErrorCode.INTERNAL, 'internal error');
   }
 }

@@ -70,10 +70,14 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
         }
         return next.handle().pipe(
           tap((body) => {
-            void this.records.updateOne({ _id: id }, { $set: { state: 'done', status: res.statusCode, body } }).catch(() => undefined);
+            void this.records
+              .updateOne({ _id: id }, { $set: { state: 'done', status: res.statusCode, body } })
+              .catch(() => undefined);
           }),
           catchError((err: unknown) =>
-            from(this.records.deleteOne({ _id: id }).catch(() => undefined)).pipe(switchMap(() => throwError(() => err))),
+            from(this.records.deleteOne({ _id: id }).catch(() => undefined)).pipe(
+              switchMap(() => throwError(() => err)),
+            ),
           ),
         );
       }),
