@@ -1,7 +1,9 @@
 import { Module, Type } from '@nestjs/common';
+import { CatalogDataAccessModule } from '@circulate/catalog/data-access';
 import { MessagingModule } from '@circulate/platform/messaging';
 import { healthController, HealthProbe, loggingModule, ServiceEnv } from '@circulate/platform/nest';
 import { PersistenceModule } from '@circulate/platform/persistence';
+import { ListingsController } from './listings.controller';
 
 export function catalogModule(env: ServiceEnv): Type<unknown> {
   @Module({
@@ -15,8 +17,9 @@ export function catalogModule(env: ServiceEnv): Type<unknown> {
         publishesEvents: true,
         outbox: true,
       }),
+      CatalogDataAccessModule,
     ],
-    controllers: [healthController('catalog')],
+    controllers: [healthController('catalog'), ListingsController],
     providers: [HealthProbe],
   })
   class CatalogAppModule {}

@@ -1,1 +1,2 @@
-export {};
+export * from './catalog-data-access.module';
+export * from './listings/listings.service';
