@@ -4,6 +4,8 @@ import { MessagingModule } from '@circulate/platform/messaging';
 import { healthController, HealthProbe, loggingModule, ServiceEnv } from '@circulate/platform/nest';
 import { PersistenceModule } from '@circulate/platform/persistence';
 import { LocationsController } from './locations.controller';
+import { SkusController } from './skus.controller';
+import { StockItemsController } from './stock-items.controller';
 
 export function inventoryModule(env: ServiceEnv): Type<unknown> {
   @Module({
@@ -19,7 +21,7 @@ export function inventoryModule(env: ServiceEnv): Type<unknown> {
       }),
       InventoryDataAccessModule,
     ],
-    controllers: [healthController('inventory'), LocationsController],
+    controllers: [healthController('inventory'), LocationsController, SkusController, StockItemsController],
     providers: [HealthProbe],
   })
   class InventoryAppModule {}

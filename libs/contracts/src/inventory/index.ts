@@ -1,2 +1,5 @@
 export * from './subjects';
 export * from './locations';
+export * from './attributes';
+export * from './skus';
+export * from './stock-items';

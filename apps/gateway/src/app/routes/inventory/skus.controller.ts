@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CreateSkuRequest, InventoryRpc, ListSkusRequest, Page, RequestContext, Sku, UpdateSkuFields } from '@circulate/contracts';
+import { RpcClient } from '@circulate/platform/messaging';
+import { Allow, Ctx } from '../../auth/auth.guard';
+
+@ApiTags('skus')
+@ApiBearerAuth()
+@Controller('skus')
+export class SkusController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @Allow('admin')
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateSkuRequest): Promise<Sku> {
+    return this.rpc.request(InventoryRpc.createSku, ctx, body);
+  }
+
+  @Get()
+  @Allow('admin', 'staff')
+  list(@Ctx() ctx: RequestContext, @Query() query: ListSkusRequest): Promise<Page<Sku>> {
+    return this.rpc.request(InventoryRpc.listSkus, ctx, query);
+  }
+
+  @Get(':id')
+  @Allow('admin', 'staff')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Sku> {
+    return this.rpc.request(InventoryRpc.getSku, ctx, { id });
+  }
+
+  @Patch(':id')
+  @Allow('admin')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateSkuFields): Promise<Sku> {
+    return this.rpc.request(InventoryRpc.updateSku, ctx, { ...body, id });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Allow('admin')
+  async delete(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
+    await this.rpc.request(InventoryRpc.deleteSku, ctx, { id });
+  }
+}

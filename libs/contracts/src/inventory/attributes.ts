@@ -1,0 +1,34 @@
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+
+/** SKU / stock-item attributes: a flat map of scalar values (`{ "Brand": "Trek", "Frame size": "S" }`). */
+export type Attributes = Record<string, string | number | boolean>;
+
+export const MAX_ATTRIBUTES = 100;
+const KEY = /^[^$.\u0000]{1,100}$/;
+
+/** A plain object of at most 100 keys whose values are strings (≤ 500 chars), finite numbers or booleans. */
+export function IsAttributes(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isAttributes',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be an object of at most ${MAX_ATTRIBUTES} keys with string, number or boolean values`, ...options },
+      validator: {
+        validate(value: unknown, _args: ValidationArguments) {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+          if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+          const entries = Object.entries(value as Record<string, unknown>);
+          if (entries.length > MAX_ATTRIBUTES) return false;
+          return entries.every(
+            ([k, v]) =>
+              KEY.test(k) &&
+              k !== '__proto__' &&
+              k !== 'constructor' &&
+              k !== 'prototype' &&
+              ((typeof v === 'string' && v.length <= 500) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'),
+          );
+        },
+      },
+    });
+}

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { DomainError, ErrorCode, EventEnvelope, Page, SkuSnapshot } from '@circulate/contracts';
+import { isDuplicateKeyError, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
+import type { Model, QueryFilter } from 'mongoose';
+import { SkuDoc } from './sku.schema';
+
+const LIVE = { deletedAt: { $exists: false } };
+
+/**
+ * FerretDB reports a unique violation on an UPDATE as a generic error ("UNIQUE constraint
+ * failed", code 1) rather than 11000, so both shapes count.
+ */
+function isUniqueViolation(err: unknown): boolean {
+  return isDuplicateKeyError(err) || /UNIQUE constraint failed|E11000|duplicate key/i.test(String((err as Error)?.message ?? ''));
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+@Injectable()
+export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
+  constructor(@InjectModel(SkuDoc.name) model: Model<SkuDoc>) {
+    super(model);
+  }
+
+  get mongooseModel(): Model<SkuDoc> {
+    return this.model;
+  }
+
+  protected toPlain(doc: SkuDoc): SkuSnapshot {
+    return {
+      id: doc._id,
+      code: doc.code,
+      name: doc.name,
+      category: doc.category ?? [],
+      attributes: doc.attributes ?? {},
+      purchasePrice: doc.purchasePrice ?? null,
+      description: doc.description ?? null,
+      createdAt: new Date(doc.createdAt).toISOString(),
+      version: doc.version,
+    };
+  }
+
+  override async findById(tenantId: string, id: string): Promise<SkuSnapshot | null> {
+    const doc = await this.model
+      .findOne(tenantFilter<SkuDoc>(tenantId, { _id: id, ...LIVE }), { _outbox: 0 })
+      .lean<SkuDoc>()
+      .exec();
+    return doc ? this.toPlain(doc) : null;
+  }
+
+  async findMany(tenantId: string, ids: string[]): Promise<Map<string, SkuSnapshot>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const docs = await this.model
+      .find(tenantFilter<SkuDoc>(tenantId, { _id: { $in: unique }, ...LIVE }), { _outbox: 0 })
+      .lean<SkuDoc[]>()
+      .exec();
+    return new Map(docs.map((d) => [d._id, this.toPlain(d)]));
+  }
+
+  list(tenantId: string, query: { code?: string; q?: string; limit?: number; cursor?: string }): Promise<Page<SkuSnapshot>> {
+    const filter: QueryFilter<SkuDoc> = { ...LIVE };
+    if (query.code !== undefined) filter.code = query.code;
+    if (query.q) filter.name = { $regex: escapeRegex(query.q), $options: 'i' };
+    return this.page(tenantId, filter, query.limit, query.cursor);
+  }
+
+  async insert(tenantId: string, sku: SkuSnapshot, event: EventEnvelope): Promise<void> {
+    try {
+      await this.model.create({
+        _id: sku.id,
+        tenantId,
+        code: sku.code,
+        name: sku.name,
+        category: sku.category,
+        attributes: sku.attributes,
+        ...(sku.purchasePrice ? { purchasePrice: sku.purchasePrice } : {}),
+        ...(sku.description !== null ? { description: sku.description } : {}),
+        version: 1,
+        _outbox: [event],
+      });
+    } catch (err) {
+      throw this.duplicate(err, sku.code);
+    }
+  }
+
+  async replace(tenantId: string, sku: SkuSnapshot, event: EventEnvelope): Promise<void> {
+    try {
+      await this.model
+        .updateOne(tenantFilter<SkuDoc>(tenantId, { _id: sku.id, ...LIVE }), {
+          $set: {
+            code: sku.code,
+            name: sku.name,
+            category: sku.category,
+            attributes: sku.attributes,
+            purchasePrice: sku.purchasePrice,
+            description: sku.description,
+            version: sku.version,
+          },
+          $push: { _outbox: event },
+        })
+        .exec();
+    } catch (err) {
+      throw this.duplicate(err, sku.code);
+    }
+  }
+
+  /** Marks the SKU deleted and frees its code, in the same write as its `deleted` event. */
+  async tombstone(tenantId: string, id: string, version: number, event: EventEnvelope): Promise<void> {
+    await this.model
+      .updateOne(tenantFilter<SkuDoc>(tenantId, { _id: id }), {
+        $set: { deletedAt: new Date(), code: `~deleted~${id}`, version },
+        $push: { _outbox: event },
+      })
+      .exec();
+  }
+
+  /** Removes a tombstone once its event is published (what remains after a crash is harmless). */
+  async purgeIfPublished(tenantId: string, id: string): Promise<void> {
+    await this.model
+      .deleteOne(tenantFilter<SkuDoc>(tenantId, { _id: id, deletedAt: { $exists: true }, '_outbox.0': { $exists: false } }))
+      .exec();
+  }
+
+  private duplicate(err: unknown, code: string): unknown {
+    if (isUniqueViolation(err)) return new DomainError(ErrorCode.CONFLICT_DUPLICATE_CODE, `a SKU with code "${code}" already exists`);
+    return err;
+  }
+}

@@ -1,0 +1,46 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { Attributes, EventEnvelope, Money } from '@circulate/contracts';
+
+@Schema({ collection: 'skus', timestamps: true, versionKey: false, minimize: false })
+export class SkuDoc {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true, index: true })
+  tenantId!: string;
+
+  /** Unique per tenant. A deleted SKU's tombstone carries `~deleted~<id>` so the code is free again. */
+  @Prop({ required: true })
+  code!: string;
+
+  @Prop({ required: true })
+  name!: string;
+
+  @Prop({ type: [String], default: [] })
+  category!: string[];
+
+  @Prop({ type: Object, default: {} })
+  attributes!: Attributes;
+
+  @Prop({ type: Object, required: false })
+  purchasePrice?: Money | null;
+
+  @Prop({ type: String, required: false })
+  description?: string | null;
+
+  /** Set while a deletion is being carried out (tombstone); such a SKU no longer exists for readers. */
+  @Prop({ type: Date, required: false })
+  deletedAt?: Date;
+
+  @Prop({ required: true, default: 1 })
+  version!: number;
+
+  @Prop({ type: [Object], default: [] })
+  _outbox!: EventEnvelope[];
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export const SkuSchema = SchemaFactory.createForClass(SkuDoc);
+SkuSchema.index({ tenantId: 1, code: 1 }, { unique: true, name: 'tenant_code_unique' });

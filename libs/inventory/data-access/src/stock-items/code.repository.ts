@@ -1,0 +1,100 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { DomainError, ErrorCode } from '@circulate/contracts';
+import { isDuplicateKeyError } from '@circulate/platform/persistence';
+import type { Model } from 'mongoose';
+import { StockItemCodeDoc } from './stock-item.schema';
+
+export interface CodeClaim {
+  code: string;
+  stockItemId: string;
+}
+
+export function codeKey(tenantId: string, code: string): string {
+  return `${tenantId}:${code}`;
+}
+
+function isBulkDuplicate(err: unknown): boolean {
+  if (isDuplicateKeyError(err)) return true;
+  const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] })?.writeErrors;
+  return Array.isArray(writeErrors) && writeErrors.some((w) => (w.code ?? w.err?.code) === 11000);
+}
+
+/**
+ * Stock-item codes, one document per code keyed by tenant and code. Inserting the documents
+ * is how a code is claimed: the unique `_id` makes a second claim fail atomically, on MongoDB
+ * and FerretDB alike (a unique index on the items' `codes` array would not be enforced there).
+ */
+@Injectable()
+export class CodeRepository implements OnModuleInit {
+  constructor(@InjectModel(StockItemCodeDoc.name) private readonly model: Model<StockItemCodeDoc>) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.model.createCollection().catch(() => undefined);
+    await this.model.createIndexes();
+  }
+
+  /**
+   * Claims every code or none: on any conflict the claims made here are deleted again and the
+   * answer is 409 naming the codes already taken.
+   */
+  async claimAll(tenantId: string, claims: CodeClaim[], takenAfterConflict?: (taken: StockItemCodeDoc[]) => Promise<StockItemCodeDoc[]>): Promise<void> {
+    if (claims.length === 0) return;
+    const now = new Date();
+    const docs = claims.map((c) => ({ _id: codeKey(tenantId, c.code), tenantId, code: c.code, stockItemId: c.stockItemId, createdAt: now }));
+    try {
+      await this.model.collection.insertMany(docs as never[], { ordered: false });
+      return;
+    } catch (err) {
+      if (!isBulkDuplicate(err)) {
+        await this.releaseClaims(tenantId, claims);
+        throw err;
+      }
+    }
+    const ours = new Set(claims.map((c) => c.stockItemId));
+    const keys = docs.map((d) => d._id);
+    const existing = await this.model.find({ _id: { $in: keys } }).lean<StockItemCodeDoc[]>().exec();
+    let taken = existing.filter((d) => !ours.has(d.stockItemId));
+    // Stale claims (left by a crash between claiming and writing the item) may be reclaimed once.
+    if (takenAfterConflict && taken.length > 0) {
+      const stillTaken = await takenAfterConflict(taken);
+      if (stillTaken.length === 0) {
+        const missing = claims.filter((c) => !existing.some((d) => d._id === codeKey(tenantId, c.code) && ours.has(d.stockItemId)));
+        return this.claimAll(tenantId, missing.length ? missing : [], undefined).catch(async (err: unknown) => {
+          await this.releaseClaims(tenantId, claims);
+          throw err;
+        });
+      }
+      taken = stillTaken;
+    }
+    await this.releaseClaims(tenantId, claims);
+    const names = taken.map((d) => d.code).slice(0, 20);
+    throw new DomainError(
+      ErrorCode.CONFLICT_DUPLICATE_CODE,
+      `code${names.length > 1 ? 's' : ''} ${names.map((c) => `"${c}"`).join(', ')} already belong${names.length > 1 ? '' : 's'} to another stock item`,
+      names.map((c) => ({ field: 'codes', message: `"${c}" is already used` })),
+    );
+  }
+
+  /** Deletes only the claims this caller made (a code owned by another item is never touched). */
+  async releaseClaims(tenantId: string, claims: CodeClaim[]): Promise<void> {
+    if (claims.length === 0) return;
+    const byItem = new Map<string, string[]>();
+    for (const c of claims) byItem.set(c.stockItemId, [...(byItem.get(c.stockItemId) ?? []), codeKey(tenantId, c.code)]);
+    if (byItem.size === 1) {
+      const [[stockItemId, keys]] = [...byItem.entries()];
+      await this.model.deleteMany({ _id: { $in: keys }, stockItemId }).exec();
+      return;
+    }
+    await this.model.deleteMany({ _id: { $in: claims.map((c) => codeKey(tenantId, c.code)) }, stockItemId: { $in: [...byItem.keys()] } }).exec();
+  }
+
+  async deleteStale(tenantId: string, stale: StockItemCodeDoc[]): Promise<void> {
+    for (const d of stale) await this.model.deleteOne({ _id: codeKey(tenantId, d.code), stockItemId: d.stockItemId }).exec();
+  }
+
+  async ownerOf(tenantId: string, code: string): Promise<string | null> {
+    const doc = await this.model.findById(codeKey(tenantId, code), { stockItemId: 1 }).lean<{ stockItemId: string }>().exec();
+    return doc?.stockItemId ?? null;
+  }
+}

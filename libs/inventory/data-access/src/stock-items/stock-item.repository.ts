@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { DEFAULT_LIMIT, EventEnvelope, LedgerEntry, MAX_LIMIT, Page, TimelineEntry } from '@circulate/contracts';
+import { decodeCursor, encodeCursor, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
+import type { AnyBulkWriteOperation, Model, QueryFilter } from 'mongoose';
+import { StockItemDoc } from './stock-item.schema';
+
+/** A stock item as stored, without its embedded history (what reads and snapshots need). */
+export type StockItemRecord = Omit<StockItemDoc, 'timeline' | 'ledger' | 'appliedKeys' | 'outByOrder' | '_outbox' | 'updatedAt'>;
+
+/** Everything, history included (what a change needs to decide). */
+export type StockItemFull = Omit<StockItemDoc, '_outbox' | 'updatedAt'>;
+
+const VIEW = { timeline: 0, ledger: 0, appliedKeys: 0, outByOrder: 0, _outbox: 0 } as const;
+
+/** What one change writes: new field values, and what it appends to the embedded history. */
+export interface StockItemWrite {
+  set: Partial<Pick<StockItemDoc, 'skuId' | 'quantity' | 'codes' | 'locationId' | 'condition' | 'status' | 'state' | 'overrides' | 'outByOrder'>>;
+  timeline: TimelineEntry[];
+  ledgerEntry?: LedgerEntry;
+  appliedKey?: string;
+  version: number;
+  event: EventEnvelope;
+}
+
+@Injectable()
+export class StockItemRepository extends TenantRepository<StockItemDoc, StockItemRecord> {
+  constructor(@InjectModel(StockItemDoc.name) model: Model<StockItemDoc>) {
+    super(model);
+  }
+
+  get mongooseModel(): Model<StockItemDoc> {
+    return this.model;
+  }
+
+  protected toPlain(doc: StockItemDoc): StockItemRecord {
+    return {
+      _id: doc._id,
+      tenantId: doc.tenantId,
+      skuId: doc.skuId ?? null,
+      tracking: doc.tracking,
+      quantity: doc.quantity,
+      codes: doc.codes ?? [],
+      locationId: doc.locationId,
+      condition: doc.condition ?? null,
+      status: doc.status,
+      state: doc.state,
+      overrides: doc.overrides ?? {},
+      version: doc.version,
+      createdAt: doc.createdAt,
+    };
+  }
+
+  override async findById(tenantId: string, id: string): Promise<StockItemRecord | null> {
+    const doc = await this.model.findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), VIEW).lean<StockItemDoc>().exec();
+    return doc ? this.toPlain(doc) : null;
+  }
+
+  async findFull(tenantId: string, id: string): Promise<StockItemFull | null> {
+    return this.model.findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { _outbox: 0 }).lean<StockItemFull>().exec();
+  }
+
+  async findHistory(tenantId: string, id: string, field: 'timeline' | 'ledger'): Promise<Pick<StockItemDoc, 'timeline' | 'ledger'> | null> {
+    return this.model.findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { [field]: 1 }).lean<StockItemDoc>().exec();
+  }
+
+  async list(
+    tenantId: string,
+    filter: { skuId?: string; locationId?: string; status?: string; tracking?: string },
+    limit = DEFAULT_LIMIT,
+    cursor?: string,
+  ): Promise<Page<StockItemRecord>> {
+    const n = Math.min(Math.max(1, limit), MAX_LIMIT);
+    const after = decodeCursor(cursor);
+    const query: QueryFilter<StockItemDoc> = {};
+    for (const key of ['skuId', 'locationId', 'status', 'tracking'] as const) if (filter[key] !== undefined) query[key] = filter[key];
+    if (after) query._id = { $gt: after };
+    const docs = await this.model.find(tenantFilter<StockItemDoc>(tenantId, query), VIEW).sort({ _id: 1 }).limit(n + 1).lean<StockItemDoc[]>().exec();
+    const items = docs.slice(0, n).map((d) => this.toPlain(d));
+    return { items, nextCursor: docs.length > n ? encodeCursor(docs[n - 1]._id) : null };
+  }
+
+  async linkedTo(tenantId: string, skuId: string): Promise<StockItemRecord[]> {
+    const docs = await this.model.find(tenantFilter<StockItemDoc>(tenantId, { skuId }), VIEW).sort({ _id: 1 }).lean<StockItemDoc[]>().exec();
+    return docs.map((d) => this.toPlain(d));
+  }
+
+  async countBySku(tenantId: string, skuIds: string[]): Promise<Map<string, number>> {
+    if (skuIds.length === 0) return new Map();
+    const rows = await this.model
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { tenantId, skuId: { $in: skuIds } } },
+        { $group: { _id: '$skuId', n: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
+  /** Inserts new items, each with its `registered` event in its own outbox. */
+  async insertMany(docs: Omit<StockItemDoc, 'createdAt' | 'updatedAt'>[]): Promise<void> {
+    const now = new Date();
+    await this.model.collection.insertMany(
+      docs.map((d) => ({ ...d, createdAt: now, updatedAt: now })) as never[],
+      { ordered: true },
+    );
+  }
+
+  async deleteMany(tenantId: string, ids: string[]): Promise<void> {
+    await this.model.deleteMany(tenantFilter<StockItemDoc>(tenantId, { _id: { $in: ids } })).exec();
+  }
+
+  /** One change of one item: fields, history and outbox event in one document write. */
+  async apply(tenantId: string, id: string, write: StockItemWrite): Promise<void> {
+    const push: Record<string, unknown> = { _outbox: write.event };
+    if (write.timeline.length) push['timeline'] = { $each: write.timeline };
+    if (write.ledgerEntry) push['ledger'] = write.ledgerEntry;
+    if (write.appliedKey) push['appliedKeys'] = write.appliedKey;
+    await this.model
+      .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: push })
+      .exec();
+  }
+
+  /** Many single-item changes at once (SKU fan-out): each its own atomic document write. */
+  async applyEach(tenantId: string, writes: { id: string; write: StockItemWrite }[]): Promise<void> {
+    if (writes.length === 0) return;
+    const ops: AnyBulkWriteOperation<StockItemDoc>[] = writes.map(({ id, write }) => ({
+      updateOne: {
+        filter: tenantFilter<StockItemDoc>(tenantId, { _id: id }),
+        update: { $set: { ...write.set, version: write.version }, $push: { _outbox: write.event } } as never,
+      },
+    }));
+    for (let i = 0; i < ops.length; i += 500) await this.model.bulkWrite(ops.slice(i, i + 500), { ordered: false });
+  }
+}
