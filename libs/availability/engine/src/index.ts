@@ -5,5 +5,14 @@ export { bestFitPolicy, firstFitPolicy } from './lib/policy';
 export type { AllocationPolicy, AllocationCandidate, AllocationContext } from './lib/policy';
 export { resolveMatch, ruleMatchesItem } from './lib/matching';
 export type { ResolvedMatch } from './lib/matching';
-export { widenPeriod, blockedPeriod, parseDuration, shiftByDuration, startOfDay, parseDate, formatDay } from './lib/time';
+export {
+  widenPeriod,
+  blockedPeriod,
+  parseDuration,
+  shiftByDuration,
+  startOfDay,
+  dayBoundaries,
+  parseDate,
+  formatDay,
+} from './lib/time';
 export type { Duration } from './lib/time';

@@ -195,7 +195,10 @@ export class AvailabilityIndex {
     const accept = (e: ItemEntry): void => {
       const item = e.item;
       if (item.status !== 'in_use') return;
-      if (locations && !(locations.length === 1 ? locations[0] === item.locationId : locations.includes(item.locationId))) {
+      if (
+        locations &&
+        !(locations.length === 1 ? locations[0] === item.locationId : locations.includes(item.locationId))
+      ) {
         return;
       }
       if (!matchesResolved(rest, item)) return;

@@ -6,7 +6,12 @@ import { blockedPeriod } from './time';
 import type { AllocationLine, AvailabilityRequest, EngineListing, FulfillmentRule } from './types';
 
 const listing = (rules: FulfillmentRule[], locationIds: string[] = []): EngineListing => ({ rules, locationIds });
-const bySku = (id: string, skuCodes: string[], quantity = 1, extra: Partial<FulfillmentRule> = {}): FulfillmentRule => ({
+const bySku = (
+  id: string,
+  skuCodes: string[],
+  quantity = 1,
+  extra: Partial<FulfillmentRule> = {},
+): FulfillmentRule => ({
   id,
   quantity,
   match: { skuCodes },
@@ -36,7 +41,11 @@ describe('free capacity over a period', () => {
     );
     const helmet = listing([bySku('r1', ['HELMET'])]);
     // 4 + 5 = 9 reserved in sum, but never more than 5 at once.
-    const result = checkAvailability(index, helmet, period('2025-06-01T00:00:00Z', '2025-06-05T00:00:00Z', { quantity: 5 }));
+    const result = checkAvailability(
+      index,
+      helmet,
+      period('2025-06-01T00:00:00Z', '2025-06-05T00:00:00Z', { quantity: 5 }),
+    );
     expect(result).toEqual({ available: true, quantity: 5, rules: [{ ruleId: 'r1', required: 5, free: 5 }] });
 
     // Overlapping holds do add up.
@@ -45,15 +54,22 @@ describe('free capacity over a period', () => {
   });
 
   it('back-to-back bookings do not collide (half-open)', () => {
-    const index = new AvailabilityIndex([unit('bike', 'BIK-S')], [booking('bike', '2025-06-01T10:00:00Z', '2025-06-01T12:00:00Z')]);
+    const index = new AvailabilityIndex(
+      [unit('bike', 'BIK-S')],
+      [booking('bike', '2025-06-01T10:00:00Z', '2025-06-01T12:00:00Z')],
+    );
     const bike = listing([bySku('r1', ['BIK-S'])]);
     expect(checkAvailability(index, bike, period('2025-06-01T12:00:00Z', '2025-06-01T14:00:00Z')).available).toBe(true);
     expect(checkAvailability(index, bike, period('2025-06-01T08:00:00Z', '2025-06-01T10:00:00Z')).available).toBe(true);
-    expect(checkAvailability(index, bike, period('2025-06-01T11:59:00Z', '2025-06-01T14:00:00Z')).available).toBe(false);
-    expect(checkAvailability(index, bike, period('2025-06-01T08:00:00Z', '2025-06-01T10:01:00Z')).available).toBe(false);
+    expect(checkAvailability(index, bike, period('2025-06-01T11:59:00Z', '2025-06-01T14:00:00Z')).available).toBe(
+      false,
+    );
+    expect(checkAvailability(index, bike, period('2025-06-01T08:00:00Z', '2025-06-01T10:01:00Z')).available).toBe(
+      false,
+    );
   });
 
-  it('buffers block the unit but not the customer dates', () => {
+  it("buffers block the unit but not the customer's dates", () => {
     const cleaning: FulfillmentRule = bySku('r1', ['BIK-S'], 1, { bufferBefore: 'PT2H', bufferAfter: 'P1D' });
     const withBuffers = listing([cleaning]);
     const withoutBuffers = listing([bySku('r2', ['BIK-S'])]);
@@ -63,22 +79,39 @@ describe('free capacity over a period', () => {
     const result = allocate(index, withBuffers, request);
     if (!result.ok) throw new Error('expected an allocation');
     // The reservation blocks the unit from 08:00 on the 1st to 10:00 on the 4th…
-    expect(result.allocations[0].blocked).toEqual({ start: at('2025-06-01T08:00:00Z'), end: at('2025-06-04T10:00:00Z') });
+    expect(result.allocations[0].blocked).toEqual({
+      start: at('2025-06-01T08:00:00Z'),
+      end: at('2025-06-04T10:00:00Z'),
+    });
     expect(blockedPeriod({ start: request.start, end: request.end }, cleaning)).toEqual(result.allocations[0].blocked);
     // …while the customer's own period is unchanged.
     expect([request.start, request.end]).toEqual([at('2025-06-01T10:00:00Z'), at('2025-06-03T10:00:00Z')]);
     book(index, result.allocations);
 
     // Inside the after-buffer the unit is not free, even for a listing without buffers.
-    expect(checkAvailability(index, withoutBuffers, period('2025-06-03T10:00:00Z', '2025-06-04T09:00:00Z')).quantity).toBe(0);
-    expect(checkAvailability(index, withoutBuffers, period('2025-06-04T10:00:00Z', '2025-06-05T00:00:00Z')).quantity).toBe(1);
+    expect(
+      checkAvailability(index, withoutBuffers, period('2025-06-03T10:00:00Z', '2025-06-04T09:00:00Z')).quantity,
+    ).toBe(0);
+    expect(
+      checkAvailability(index, withoutBuffers, period('2025-06-04T10:00:00Z', '2025-06-05T00:00:00Z')).quantity,
+    ).toBe(1);
     // A request under the buffered rule widens its own window too: it needs 2 h before its start.
-    expect(checkAvailability(index, withBuffers, period('2025-06-04T11:00:00Z', '2025-06-05T00:00:00Z')).quantity).toBe(0);
-    expect(checkAvailability(index, withBuffers, period('2025-06-04T12:00:00Z', '2025-06-05T00:00:00Z')).quantity).toBe(1);
+    expect(checkAvailability(index, withBuffers, period('2025-06-04T11:00:00Z', '2025-06-05T00:00:00Z')).quantity).toBe(
+      0,
+    );
+    expect(checkAvailability(index, withBuffers, period('2025-06-04T12:00:00Z', '2025-06-05T00:00:00Z')).quantity).toBe(
+      1,
+    );
     // And its after-buffer must not run into the existing booking's before-buffer.
-    expect(checkAvailability(index, withoutBuffers, period('2025-05-31T00:00:00Z', '2025-06-01T08:00:00Z')).quantity).toBe(1);
-    expect(checkAvailability(index, withBuffers, period('2025-05-30T00:00:00Z', '2025-05-31T08:00:00Z')).quantity).toBe(1);
-    expect(checkAvailability(index, withBuffers, period('2025-05-30T00:00:00Z', '2025-05-31T09:00:00Z')).quantity).toBe(0);
+    expect(
+      checkAvailability(index, withoutBuffers, period('2025-05-31T00:00:00Z', '2025-06-01T08:00:00Z')).quantity,
+    ).toBe(1);
+    expect(checkAvailability(index, withBuffers, period('2025-05-30T00:00:00Z', '2025-05-31T08:00:00Z')).quantity).toBe(
+      1,
+    );
+    expect(checkAvailability(index, withBuffers, period('2025-05-30T00:00:00Z', '2025-05-31T09:00:00Z')).quantity).toBe(
+      0,
+    );
   });
 
   it('retired items (out_of_use, lost, sold) are never matched', () => {
@@ -91,7 +124,11 @@ describe('free capacity over a period', () => {
     ]);
     const bike = listing([bySku('r1', ['BIK-S'])]);
     const request = period('2025-06-01T00:00:00Z', '2025-06-02T00:00:00Z', { quantity: 2 });
-    expect(checkAvailability(index, bike, request)).toMatchObject({ available: false, quantity: 1, rules: [{ free: 1 }] });
+    expect(checkAvailability(index, bike, request)).toMatchObject({
+      available: false,
+      quantity: 1,
+      rules: [{ free: 1 }],
+    });
     const result = allocate(index, bike, { ...request, quantity: 1 });
     expect(result.ok && result.allocations.map((l) => l.stockItemId)).toEqual(['b1']);
 
@@ -144,7 +181,10 @@ describe('bundles', () => {
   });
 
   it('a failed bundle leaves nothing allocated', () => {
-    const items = [unit('t1', 'EVENT-TABLE-001'), ...Array.from({ length: 6 }, (_, i) => unit(`c${i}`, 'EVENT-CHAIR-001'))];
+    const items = [
+      unit('t1', 'EVENT-TABLE-001'),
+      ...Array.from({ length: 6 }, (_, i) => unit(`c${i}`, 'EVENT-CHAIR-001')),
+    ];
     const index = new AvailabilityIndex(items, [booking('c0', '2025-06-01T00:00:00Z', '2025-06-10T00:00:00Z')]);
     const party = listing([bySku('table', ['EVENT-TABLE-001'], 1), bySku('chairs', ['EVENT-CHAIR-001'], 6)]);
     const before = index.reservationCount;
@@ -160,7 +200,13 @@ describe('bundles', () => {
     });
     expect(index.reservationCount).toBe(before);
     // The table alone is still free for its own listing.
-    expect(checkAvailability(index, listing([bySku('t', ['EVENT-TABLE-001'])]), period('2025-06-02T00:00:00Z', '2025-06-03T00:00:00Z')).quantity).toBe(1);
+    expect(
+      checkAvailability(
+        index,
+        listing([bySku('t', ['EVENT-TABLE-001'])]),
+        period('2025-06-02T00:00:00Z', '2025-06-03T00:00:00Z'),
+      ).quantity,
+    ).toBe(1);
   });
 
   it('party set: 1 table + 6 chairs from 2 tables and 10 chairs gives 1 set', () => {
@@ -188,7 +234,10 @@ describe('bundles', () => {
   });
 
   it('a pool serves several rules up to its free count', () => {
-    const index = new AvailabilityIndex([pool('chairs', 'CHAIR', 10)], [booking('chairs', '2025-06-01T00:00:00Z', '2025-06-03T00:00:00Z', 3)]);
+    const index = new AvailabilityIndex(
+      [pool('chairs', 'CHAIR', 10)],
+      [booking('chairs', '2025-06-01T00:00:00Z', '2025-06-03T00:00:00Z', 3)],
+    );
     const twoRules = listing([bySku('a', ['CHAIR'], 2), bySku('b', ['CHAIR'], 1)]);
     const p = period('2025-06-01T00:00:00Z', '2025-06-02T00:00:00Z');
     expect(checkAvailability(index, twoRules, p)).toMatchObject({ quantity: 2, rules: [{ free: 7 }, { free: 7 }] });
@@ -201,7 +250,10 @@ describe('bundles', () => {
 
   it('a pool shared by rules with different buffers is capped per window and where the windows overlap', () => {
     // 4 chairs, 2 held on the 5th. Rule a needs a day before, rule b a day after.
-    const index = new AvailabilityIndex([pool('chairs', 'CHAIR', 4)], [booking('chairs', '2025-06-05T00:00:00Z', '2025-06-06T00:00:00Z', 2)]);
+    const index = new AvailabilityIndex(
+      [pool('chairs', 'CHAIR', 4)],
+      [booking('chairs', '2025-06-05T00:00:00Z', '2025-06-06T00:00:00Z', 2)],
+    );
     const bundle = listing([
       bySku('a', ['CHAIR'], 1, { bufferBefore: 'P1D' }),
       bySku('b', ['CHAIR'], 1, { bufferAfter: 'P1D' }),
@@ -229,8 +281,12 @@ describe('seed scenarios', () => {
     if (!result.ok) throw new Error('expected an allocation');
     book(index, result.allocations);
     for (const l of [daily, weekly, sale]) expect(checkAvailability(index, l, p).available).toBe(false);
-    expect(checkAvailability(index, daily, period('2025-06-03T00:00:00Z', '2025-06-04T00:00:00Z')).available).toBe(false);
-    expect(checkAvailability(index, daily, period('2025-06-08T00:00:00Z', '2025-06-09T00:00:00Z')).available).toBe(true);
+    expect(checkAvailability(index, daily, period('2025-06-03T00:00:00Z', '2025-06-04T00:00:00Z')).available).toBe(
+      false,
+    );
+    expect(checkAvailability(index, daily, period('2025-06-08T00:00:00Z', '2025-06-09T00:00:00Z')).available).toBe(
+      true,
+    );
   });
 
   it('S/M/L by variant with skuCodeByVariant', () => {
@@ -243,16 +299,23 @@ describe('seed scenarios', () => {
       unit('l1', 'BIK-L', { attributes: { frameSize: 'L' } }),
     ]);
     const anySize = listing([
-      { id: 'bike', quantity: 1, match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } } } },
+      {
+        id: 'bike',
+        quantity: 1,
+        match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } } },
+      },
     ]);
     const p = period('2025-06-01T00:00:00Z', '2025-06-02T00:00:00Z');
-    const q = (variant: Record<string, string>): number => checkAvailability(index, anySize, { ...p, variant }).quantity;
+    const q = (variant: Record<string, string>): number =>
+      checkAvailability(index, anySize, { ...p, variant }).quantity;
     expect([q({ Size: 'S' }), q({ Size: 'M' }), q({ Size: 'L' })]).toEqual([2, 3, 1]);
     // No variant chosen, or a value the map does not know: the rule matches nothing.
     expect([q({}), q({ Size: 'XL' }), q({ Colour: 'S' })]).toEqual([0, 0, 0]);
 
     // The same through an attribute taken from the variant; compared as strings.
-    const byAttribute = listing([{ id: 'bike', quantity: 1, match: { attributes: { frameSize: { fromVariant: 'Size' } } } }]);
+    const byAttribute = listing([
+      { id: 'bike', quantity: 1, match: { attributes: { frameSize: { fromVariant: 'Size' } } } },
+    ]);
     expect(checkAvailability(index, byAttribute, { ...p, variant: { Size: 'M' } }).quantity).toBe(3);
     const result = allocate(index, anySize, { ...p, variant: { Size: 'L' } });
     expect(result.ok && result.allocations.map((l) => l.stockItemId)).toEqual(['l1']);
@@ -304,7 +367,10 @@ describe('allocation policy', () => {
     // x is the tightest fit for A, but B can only use x.
     const index = new AvailabilityIndex(
       [unit('x', 'X'), unit('y', 'Y')],
-      [booking('x', '2025-06-01T00:00:00Z', '2025-06-10T00:00:00Z'), booking('x', '2025-06-11T00:00:00Z', '2025-06-20T00:00:00Z')],
+      [
+        booking('x', '2025-06-01T00:00:00Z', '2025-06-10T00:00:00Z'),
+        booking('x', '2025-06-11T00:00:00Z', '2025-06-20T00:00:00Z'),
+      ],
     );
     const bundle = listing([bySku('A', ['X', 'Y']), bySku('B', ['X'])]);
     const result = allocate(index, bundle, period('2025-06-10T00:00:00Z', '2025-06-11T00:00:00Z'));
@@ -335,7 +401,9 @@ describe('calendar', () => {
     // 23:30 local on 26 October (UTC+2 by then) is 21:30 UTC on the 26th.
     index.addReservation(booking('bike', '2025-10-26T21:30:00Z', '2025-10-26T21:45:00Z'));
     const days = (from: string, to: string, timeZone?: string): string =>
-      calendar(index, bike, { from, to, timeZone }).days.map((d) => `${d.date}:${d.quantity}`).join(' ');
+      calendar(index, bike, { from, to, timeZone })
+        .days.map((d) => `${d.date}:${d.quantity}`)
+        .join(' ');
 
     // 30 March has 23 hours: [2025-03-29T22:00Z, 2025-03-30T21:00Z); the booking falls on the 31st.
     expect(days('2025-03-29', '2025-04-01', 'Europe/Helsinki')).toBe('2025-03-29:1 2025-03-30:1 2025-03-31:0');
@@ -369,7 +437,11 @@ describe('calendar', () => {
 
   it('rejects ranges over 366 days', () => {
     const index = new AvailabilityIndex();
-    expect(() => calendar(index, listing([bySku('r', ['X'])]), { from: '2025-01-01', to: '2026-01-03' })).toThrow(RangeError);
-    expect(calendar(index, listing([bySku('r', ['X'])]), { from: '2025-01-01', to: '2026-01-02' }).days).toHaveLength(366);
+    expect(() => calendar(index, listing([bySku('r', ['X'])]), { from: '2025-01-01', to: '2026-01-03' })).toThrow(
+      RangeError,
+    );
+    expect(calendar(index, listing([bySku('r', ['X'])]), { from: '2025-01-01', to: '2026-01-02' }).days).toHaveLength(
+      366,
+    );
   });
 });

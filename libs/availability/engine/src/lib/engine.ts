@@ -2,7 +2,7 @@ import type { AvailabilityIndex, ItemEntry } from './availability-index';
 import { resolveMatch, matchesResolved } from './matching';
 import { bestFitPolicy, type AllocationCandidate, type AllocationPolicy } from './policy';
 import { assign, maxCopies, type AssignmentProblem, type CapacitySource } from './solver';
-import { assertTimeZone, formatDay, parseDate, parseDuration, shiftByDuration, startOfDay } from './time';
+import { assertTimeZone, dayBoundaries, formatDay, parseDate, parseDuration, shiftByDuration } from './time';
 import type {
   AllocationLine,
   AllocationResult,
@@ -128,7 +128,8 @@ interface EntryCaps {
   readonly caps: number[];
 }
 
-export type SourceRef = { readonly kind: 'units'; readonly members: ItemEntry[] } | { readonly kind: 'pool'; readonly entry: ItemEntry };
+export type SourceRef =
+  { readonly kind: 'units'; readonly members: ItemEntry[] } | { readonly kind: 'pool'; readonly entry: ItemEntry };
 
 /**
  * Turns per-item capacities into sources: items of quantity 1 with the same set of usable rules
@@ -305,6 +306,17 @@ export function checkAvailability(
 // ---------------------------------------------------------------------------------------------
 // Allocation
 
+function ordered(
+  policy: AllocationPolicy,
+  cands: AllocationCandidate[],
+  ruleId: string,
+  window: Period,
+): readonly AllocationCandidate[] {
+  const out = policy.order(cands, { ruleId, window });
+  if (out.length !== cands.length) throw new Error('AllocationPolicy.order must return every candidate');
+  return out;
+}
+
 function candidateFor(entry: ItemEntry, window: Period, free: number): AllocationCandidate {
   const peak = entry.item.quantity - free;
   const gap = entry.timeline.freeGap(window.start, window.end, peak);
@@ -344,7 +356,7 @@ export function allocate(
       const cands: AllocationCandidate[] = [];
       for (const row of ev.rows) if (row.caps[r] > 0) cands.push(candidateFor(row.entry, window, row.caps[r]));
       let need = rule.quantity * n;
-      for (const c of policy.order(cands, { ruleId: rule.id, window })) {
+      for (const c of ordered(policy, cands, rule.id, window)) {
         if (need === 0) break;
         const take = Math.min(need, c.free);
         lines.push({ ruleId: rule.id, stockItemId: c.item.id, quantity: take, blocked: window });
@@ -390,13 +402,13 @@ export function allocate(
         cands.push(candidateFor(entry, window, 1));
         entryOf.set(entry.item.id, entry);
       }
-      const ordered = policy.order(cands, { ruleId: rule.id, window });
+      const ranked = ordered(policy, cands, rule.id, window);
       for (const c of cands) {
         const e = entryOf.get(c.item.id);
         if (e && owner.get(e) === r) owner.delete(e);
       }
       for (let i = 0; i < unitCount[r]; i++) {
-        const e = entryOf.get(ordered[i].item.id);
+        const e = entryOf.get(ranked[i].item.id);
         if (e) owner.set(e, r);
       }
     }
@@ -419,7 +431,8 @@ export function allocate(
     }
   }
   const problems = validateAllocation(index, listing, request, lines);
-  if (problems.length > 0) throw new Error(`availability engine produced an invalid allocation: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new Error(`availability engine produced an invalid allocation: ${problems.join('; ')}`);
   return { ok: true, allocations: lines };
 }
 
@@ -458,10 +471,12 @@ export function validateAllocation(
       continue;
     }
     if (item.status !== 'in_use') problems.push(`item ${item.id} is ${item.status}`);
-    if (locations && !locations.includes(item.locationId)) problems.push(`item ${item.id} is at an ineligible location`);
+    if (locations && !locations.includes(item.locationId))
+      problems.push(`item ${item.id} is at an ineligible location`);
     if (!match || !matchesResolved(match, item)) problems.push(`item ${item.id} does not match rule ${rule.id}`);
     const w = widen(period, rule, timeZone);
-    if (line.blocked.start !== w.start || line.blocked.end !== w.end) problems.push(`wrong blocked window on ${item.id}`);
+    if (line.blocked.start !== w.start || line.blocked.end !== w.end)
+      problems.push(`wrong blocked window on ${item.id}`);
     const list = byItem.get(item.id) ?? [];
     list.push(line);
     byItem.set(item.id, list);
@@ -546,17 +561,18 @@ export function calendar(index: AvailabilityIndex, listing: EngineListing, reque
   });
   if (n === 0 || rules.length === 0) return result();
 
-  const bounds = new Float64Array(n + 1);
-  for (let d = 0; d <= n; d++) bounds[d] = startOfDay(from + d, timeZone);
+  const bounds = dayBoundaries(from, n, timeZone);
   const { groupOf, groupRules: reps } = groupRules(rules);
   const groupWs = reps.map((rule) => {
     const ws = new Float64Array(n);
-    for (let d = 0; d < n; d++) ws[d] = rule.bufferBefore ? shiftByDuration(bounds[d], rule.bufferBefore, -1, timeZone) : bounds[d];
+    for (let d = 0; d < n; d++)
+      ws[d] = rule.bufferBefore ? shiftByDuration(bounds[d], rule.bufferBefore, -1, timeZone) : bounds[d];
     return ws;
   });
   const groupWe = reps.map((rule) => {
     const we = new Float64Array(n);
-    for (let d = 0; d < n; d++) we[d] = rule.bufferAfter ? shiftByDuration(bounds[d + 1], rule.bufferAfter, 1, timeZone) : bounds[d + 1];
+    for (let d = 0; d < n; d++)
+      we[d] = rule.bufferAfter ? shiftByDuration(bounds[d + 1], rule.bufferAfter, 1, timeZone) : bounds[d + 1];
     return we;
   });
 

@@ -15,13 +15,24 @@ export function unit(id: string, skuCode: string | null, extra: Partial<EngineSt
   };
 }
 
-export function pool(id: string, skuCode: string | null, quantity: number, extra: Partial<EngineStockItem> = {}): EngineStockItem {
+export function pool(
+  id: string,
+  skuCode: string | null,
+  quantity: number,
+  extra: Partial<EngineStockItem> = {},
+): EngineStockItem {
   return { ...unit(id, skuCode, extra), tracking: 'pooled', quantity, ...extra };
 }
 
 let seq = 0;
 
-export function booking(stockItemId: string, start: string | number, end: string | number, quantity = 1, id?: string): EngineReservation {
+export function booking(
+  stockItemId: string,
+  start: string | number,
+  end: string | number,
+  quantity = 1,
+  id?: string,
+): EngineReservation {
   return {
     id: id ?? `res_${++seq}`,
     stockItemId,

@@ -141,17 +141,36 @@ export function formatDay(dayNumber: number): string {
 
 const dayStartCache = new Map<string, EpochMs>();
 
-/** The first instant of local day `dayNumber` (days since 1970-01-01) in `timeZone`. */
-export function startOfDay(dayNumber: number, timeZone: string): EpochMs {
+/**
+ * The first instant of local day `dayNumber` (days since 1970-01-01) in `timeZone`.
+ * `hintOffset` (the zone's offset at a nearby earlier instant) lets the common case cost one
+ * Intl call; the answer is the same with or without it.
+ */
+export function startOfDay(dayNumber: number, timeZone: string, hintOffset?: number): EpochMs {
   if (isUtc(timeZone)) return dayNumber * DAY_MS;
   const key = `${timeZone}|${dayNumber}`;
   let t = dayStartCache.get(key);
   if (t === undefined) {
-    t = fromWallMs(dayNumber * DAY_MS, timeZone);
+    const wall = dayNumber * DAY_MS;
+    // With the earlier offset: if it still holds at the candidate, the candidate shows this wall
+    // time, and in a fall-back overlap it is the earlier of the two instants.
+    if (hintOffset !== undefined && offsetAt(wall - hintOffset, timeZone) === hintOffset) t = wall - hintOffset;
+    else t = fromWallMs(wall, timeZone);
     if (dayStartCache.size >= CACHE_LIMIT) dayStartCache.clear();
     dayStartCache.set(key, t);
   }
   return t;
+}
+
+/** Starts of `count + 1` consecutive local days from `fromDay`: the day boundaries of a range. */
+export function dayBoundaries(fromDay: number, count: number, timeZone: string): Float64Array {
+  const out = new Float64Array(count + 1);
+  let hint: number | undefined;
+  for (let d = 0; d <= count; d++) {
+    out[d] = startOfDay(fromDay + d, timeZone, hint);
+    hint = (fromDay + d) * DAY_MS - out[d];
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
