@@ -4,7 +4,8 @@ import { registerDecorator, ValidationArguments, ValidationOptions } from 'class
 export type Attributes = Record<string, string | number | boolean>;
 
 export const MAX_ATTRIBUTES = 100;
-const KEY = /^[^$.\u0000]{1,100}$/;
+// No `$` (operators), `.` (paths) or NUL in a key; NUL is checked apart (lint forbids it in a regex).
+const KEY = /^[^$.]{1,100}$/;
 
 /** A plain object of at most 100 keys whose values are strings (≤ 500 chars), finite numbers or booleans. */
 export function IsAttributes(options?: ValidationOptions): PropertyDecorator {
@@ -23,6 +24,7 @@ export function IsAttributes(options?: ValidationOptions): PropertyDecorator {
           return entries.every(
             ([k, v]) =>
               KEY.test(k) &&
+              !k.includes(String.fromCharCode(0)) &&
               k !== '__proto__' &&
               k !== 'constructor' &&
               k !== 'prototype' &&
