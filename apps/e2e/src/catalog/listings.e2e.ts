@@ -141,17 +141,29 @@ describe('catalog: listings through the gateway', () => {
       fulfillmentRules: [
         {
           quantity: 1,
-          match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } }, attributes: { frameSize: { fromVariant: 'Size' }, electric: false } },
+          match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } }, attributes: { 'Frame size': { fromVariant: 'Size' }, electric: false } },
           bufferAfter: 'P1D',
         },
       ],
     });
     expect(res.status).toBe(201);
     expect(res.body.variants).toEqual([{ name: 'Size', values: ['S', 'M', 'L'] }]);
+    expect(res.body.slug).toBe('bike-rental-any-size');
     expect(res.body.fulfillmentRules[0].match).toEqual({
       skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } },
-      attributes: { frameSize: { fromVariant: 'Size' }, electric: false },
+      attributes: { 'Frame size': { fromVariant: 'Size' }, electric: false },
     });
+    expect((await stack.http('GET', `/listings/${res.body.id}`)).body).toEqual(res.body);
+
+    // The rule still uses Size: removing the axis, or a value the map lacks, is refused and changes nothing.
+    const noAxis = await stack.http('PATCH', `/listings/${res.body.id}`, { body: { variants: [] } });
+    expect(noAxis.status).toBe(400);
+    expect(noAxis.body.errors.map((e: any) => e.field)).toEqual([
+      'fulfillmentRules[0].match.skuCodeByVariant.axis',
+      'fulfillmentRules[0].match.attributes.Frame size',
+    ]);
+    const newSize = await stack.http('PATCH', `/listings/${res.body.id}`, { body: { variants: [{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }] } });
+    expect(newSize.status).toBe(400);
     expect((await stack.http('GET', `/listings/${res.body.id}`)).body).toEqual(res.body);
   });
 
