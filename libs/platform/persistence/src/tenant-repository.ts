@@ -30,8 +30,14 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return id;
 }
 
+/**
+ * A unique-index violation. MongoDB reports code 11000 for inserts and updates alike; FerretDB v1
+ * does so for inserts but surfaces an update's violation as a generic error whose message carries
+ * E11000 or the SQLite "UNIQUE constraint failed", so the message is checked too.
+ */
 export function isDuplicateKeyError(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
+  if ((err as { code?: number })?.code === 11000) return true;
+  return /E11000|duplicate key|UNIQUE constraint failed/i.test(String((err as Error)?.message ?? ''));
 }
 
 /**

@@ -73,37 +73,42 @@ export class TestStack {
 
   async stop(): Promise<void> {
     await this.apps.stopAll();
-    await dropNamespace(this.apps.options.mongoUrl, this.apps.options.natsUrl, this.namespace).catch(() => undefined);
+    await dropNamespace(this.apps.options.mongoUrl, this.apps.options.natsUrl, this.namespace);
     for (const s of this.servers) await s.stop();
   }
 }
 
-/** Removes a finished run's databases and streams so that test data does not pile up. */
+/**
+ * Removes a finished run's databases and streams so that test data does not pile up. Drops the
+ * known database names one by one (FerretDB's listDatabases grows slow with many databases) and
+ * gives up after a few seconds: cleaning up must never fail or hang a test run.
+ */
 async function dropNamespace(mongoUrl: string, natsUrl: string, ns: string): Promise<void> {
-  const { MongoClient } = await import('mongodb');
-  const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
-  try {
-    const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
-    for (const db of databases) if (db.name.startsWith(`${ns}_`)) await client.db(db.name).dropDatabase();
-  } finally {
-    await client.close();
-  }
-  const { connect } = await import('nats');
-  const nc = await connect({ servers: natsUrl.split(',') });
-  try {
-    const jsm = await nc.jetstreamManager();
-    for await (const s of jsm.streams.list()) {
-      if (s.config.name.startsWith(`${ns}_`)) await jsm.streams.delete(s.config.name);
-    }
+  const work = async () => {
+    const { MongoClient } = await import('mongodb');
+    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
     try {
-      await (await nc.jetstream().views.kv(`${ns}_leases`)).destroy();
-    } catch {
-      /* no bucket */
+      for (const service of SERVICES) await client.db(`${ns}_${service}`).dropDatabase().catch(() => undefined);
+    } finally {
+      await client.close().catch(() => undefined);
     }
-  } finally {
-    await nc.close();
-  }
+    const { connect } = await import('nats');
+    const nc = await connect({ servers: natsUrl.split(','), timeout: 2000 });
+    try {
+      const jsm = await nc.jetstreamManager();
+      for (const service of [...SERVICES, 'dead_letters']) {
+        await jsm.streams.delete(`${ns}_${service}_events`).catch(() => undefined);
+      }
+      await jsm.streams.delete(`${ns}_dead_letters`).catch(() => undefined);
+      await jsm.streams.delete(`KV_${ns}_leases`).catch(() => undefined);
+    } finally {
+      await nc.close().catch(() => undefined);
+    }
+  };
+  await Promise.race([work().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
+
+const SERVICES = ['gateway', 'inventory', 'catalog', 'availability', 'orders', 'reporting'] as const;
 
 export interface TestStackOptions {
   /** Extra environment for every app. */
