@@ -77,7 +77,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const event of pending) await this.publisher.publish(event);
       // $pullAll matches whole entries, exactly as read: FerretDB v1's $pull does not match on a
       // sub-field condition ({ id: … }), whole-document equality works on every backend.
-      await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } } as never).exec();
+      await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } } as never, { timestamps: false }).exec();
     } catch (err) {
       this.logger.warn(
         `outbox flush of ${m.collection.collectionName}/${id} failed, the sweeper will retry: ${String(err)}`,
