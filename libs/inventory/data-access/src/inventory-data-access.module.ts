@@ -8,6 +8,7 @@ import { BatchOutboxFlusher } from './outbox-batch';
 import { SkuRepository } from './skus/sku.repository';
 import { SkuDoc, SkuSchema } from './skus/sku.schema';
 import { SkusService } from './skus/skus.service';
+import { BatchOutbox, StockItemBatchDoc, StockItemBatchSchema } from './stock-items/batch-outbox';
 import { CodeRepository } from './stock-items/code.repository';
 import { StockItemRepository } from './stock-items/stock-item.repository';
 import { StockItemCodeDoc, StockItemCodeSchema, StockItemDoc, StockItemSchema } from './stock-items/stock-item.schema';
@@ -20,6 +21,7 @@ import { StockItemsService } from './stock-items/stock-items.service';
       { name: SkuDoc.name, schema: SkuSchema },
       { name: StockItemDoc.name, schema: StockItemSchema },
       { name: StockItemCodeDoc.name, schema: StockItemCodeSchema },
+      { name: StockItemBatchDoc.name, schema: StockItemBatchSchema },
     ]),
   ],
   providers: [
@@ -31,6 +33,7 @@ import { StockItemsService } from './stock-items/stock-items.service';
     CodeRepository,
     StockItemsService,
     BatchOutboxFlusher,
+    BatchOutbox,
   ],
   exports: [LocationsService, SkusService, StockItemsService],
 })

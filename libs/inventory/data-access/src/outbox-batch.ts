@@ -3,15 +3,20 @@ import { EventEnvelope } from '@circulate/contracts';
 import { EventPublisher } from '@circulate/platform/messaging';
 import type { Model } from 'mongoose';
 
-interface WithOutbox {
-  _id: string;
-  _outbox?: EventEnvelope[];
+/** The events a caller just wrote into one document's outbox. */
+export interface PendingEvents {
+  id: string;
+  events: EventEnvelope[];
 }
 
 /**
- * Flushes the outboxes of many documents at once (a batch registration, a SKU fan-out): the
- * events are published concurrently, then pulled from their documents with one bulk write.
- * Like OutboxRelay.flush, a failure is logged and left to the relay's sweeper.
+ * Flushes the outboxes of many documents at once (a batch registration, a SKU fan-out). The
+ * caller hands over the events it has just written, so nothing is read back; they are
+ * published concurrently, then pulled from their documents with one `updateMany` per chunk of
+ * a hundred (FerretDB v1 scans the collection for every update, and its bulk writes of many
+ * single updates were seen to stall). Like
+ * OutboxRelay.flush, a failure is logged and left to the relay's sweeper; a second publish of
+ * the same event is de-duplicated by its Nats-Msg-Id.
  */
 @Injectable()
 export class BatchOutboxFlusher {
@@ -19,31 +24,24 @@ export class BatchOutboxFlusher {
 
   constructor(private readonly publisher: EventPublisher) {}
 
-  async flush(model: Model<never>, ids: string[]): Promise<void> {
-    const m = model as unknown as Model<WithOutbox>;
+  async flush(model: Model<never>, pending: PendingEvents[]): Promise<void> {
+    const m = model as unknown as Model<{ _id: string }>;
     try {
-      for (let i = 0; i < ids.length; i += 500) {
-        const slice = ids.slice(i, i + 500);
-        const docs = await m.find({ _id: { $in: slice } }, { _outbox: 1 }).lean<WithOutbox[]>().exec();
-        const pending = docs.filter((d) => d._outbox?.length);
-        if (pending.length === 0) continue;
-        // Publish in id order per document; documents in parallel, in bounded chunks.
-        for (let j = 0; j < pending.length; j += 100) {
-          await Promise.all(
-            pending.slice(j, j + 100).map(async (d) => {
-              for (const e of d._outbox ?? []) await this.publisher.publish(e);
-            }),
-          );
-        }
-        await m.bulkWrite(
-          pending.map((d) => ({
-            updateOne: {
-              filter: { _id: d._id },
-              update: { $pull: { _outbox: { id: { $in: (d._outbox ?? []).map((e) => e.id) } } } } as never,
-            },
-          })),
-          { ordered: false },
+      for (let i = 0; i < pending.length; i += 100) {
+        const chunk = pending.slice(i, i + 100);
+        await Promise.all(
+          chunk.map(async (p) => {
+            for (const e of p.events) await this.publisher.publish(e);
+          }),
         );
+        // One multi-document pull per chunk: FerretDB v1 scans the collection for each update,
+        // so a thousand single-document updates cost a thousand scans.
+        await m
+          .updateMany(
+            { _id: { $in: chunk.map((p) => p.id) } },
+            { $pull: { _outbox: { id: { $in: chunk.flatMap((p) => p.events.map((e) => e.id)) } } } } as never,
+          )
+          .exec();
       }
     } catch (err) {
       this.logger.warn(`batch outbox flush of ${m.collection.collectionName} failed, the sweeper will retry: ${String(err)}`);

@@ -53,14 +53,17 @@ export class CodeRepository implements OnModuleInit {
     }
     const ours = new Set(claims.map((c) => c.stockItemId));
     const keys = docs.map((d) => d._id);
-    const existing = await this.model.find({ _id: { $in: keys } }).lean<StockItemCodeDoc[]>().exec();
+    const existing: StockItemCodeDoc[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      existing.push(...(await this.model.find({ _id: { $in: keys.slice(i, i + 100) } }).lean<StockItemCodeDoc[]>().exec()));
+    }
     let taken = existing.filter((d) => !ours.has(d.stockItemId));
     // Stale claims (left by a crash between claiming and writing the item) may be reclaimed once.
     if (takenAfterConflict && taken.length > 0) {
       const stillTaken = await takenAfterConflict(taken);
       if (stillTaken.length === 0) {
         const missing = claims.filter((c) => !existing.some((d) => d._id === codeKey(tenantId, c.code) && ours.has(d.stockItemId)));
-        return this.claimAll(tenantId, missing.length ? missing : [], undefined).catch(async (err: unknown) => {
+        return this.claimAll(tenantId, missing, undefined).catch(async (err: unknown) => {
           await this.releaseClaims(tenantId, claims);
           throw err;
         });
@@ -78,15 +81,13 @@ export class CodeRepository implements OnModuleInit {
 
   /** Deletes only the claims this caller made (a code owned by another item is never touched). */
   async releaseClaims(tenantId: string, claims: CodeClaim[]): Promise<void> {
-    if (claims.length === 0) return;
-    const byItem = new Map<string, string[]>();
-    for (const c of claims) byItem.set(c.stockItemId, [...(byItem.get(c.stockItemId) ?? []), codeKey(tenantId, c.code)]);
-    if (byItem.size === 1) {
-      const [[stockItemId, keys]] = [...byItem.entries()];
-      await this.model.deleteMany({ _id: { $in: keys }, stockItemId }).exec();
-      return;
+    // Small chunks: FerretDB evaluates a large `$in` slowly.
+    for (let i = 0; i < claims.length; i += 100) {
+      const chunk = claims.slice(i, i + 100);
+      await this.model
+        .deleteMany({ _id: { $in: chunk.map((c) => codeKey(tenantId, c.code)) }, stockItemId: { $in: [...new Set(chunk.map((c) => c.stockItemId))] } })
+        .exec();
     }
-    await this.model.deleteMany({ _id: { $in: claims.map((c) => codeKey(tenantId, c.code)) }, stockItemId: { $in: [...byItem.keys()] } }).exec();
   }
 
   async deleteStale(tenantId: string, stale: StockItemCodeDoc[]): Promise<void> {

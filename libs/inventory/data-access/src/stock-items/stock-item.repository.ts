@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DEFAULT_LIMIT, EventEnvelope, LedgerEntry, MAX_LIMIT, Page, TimelineEntry } from '@circulate/contracts';
 import { decodeCursor, encodeCursor, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
-import type { AnyBulkWriteOperation, Model, QueryFilter } from 'mongoose';
+import type { Model, QueryFilter } from 'mongoose';
 import { StockItemDoc } from './stock-item.schema';
 
 /** A stock item as stored, without its embedded history (what reads and snapshots need). */
@@ -51,9 +51,13 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     };
   }
 
+  /**
+   * By `_id` alone, then the tenant is checked here: FerretDB v1 answers an `_id`-only filter
+   * from its primary key but scans for `_id` + `tenantId` (the hot path of code lookups).
+   */
   override async findById(tenantId: string, id: string): Promise<StockItemRecord | null> {
-    const doc = await this.model.findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), VIEW).lean<StockItemDoc>().exec();
-    return doc ? this.toPlain(doc) : null;
+    const doc = await this.model.findById(id, VIEW).lean<StockItemDoc>().exec();
+    return doc && doc.tenantId === tenantId ? this.toPlain(doc) : null;
   }
 
   async findFull(tenantId: string, id: string): Promise<StockItemFull | null> {
@@ -106,7 +110,9 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
   }
 
   async deleteMany(tenantId: string, ids: string[]): Promise<void> {
-    await this.model.deleteMany(tenantFilter<StockItemDoc>(tenantId, { _id: { $in: ids } })).exec();
+    for (let i = 0; i < ids.length; i += 100) {
+      await this.model.deleteMany(tenantFilter<StockItemDoc>(tenantId, { _id: { $in: ids.slice(i, i + 100) } })).exec();
+    }
   }
 
   /** One change of one item: fields, history and outbox event in one document write. */
@@ -122,13 +128,11 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
 
   /** Many single-item changes at once (SKU fan-out): each its own atomic document write. */
   async applyEach(tenantId: string, writes: { id: string; write: StockItemWrite }[]): Promise<void> {
-    if (writes.length === 0) return;
-    const ops: AnyBulkWriteOperation<StockItemDoc>[] = writes.map(({ id, write }) => ({
-      updateOne: {
-        filter: tenantFilter<StockItemDoc>(tenantId, { _id: id }),
-        update: { $set: { ...write.set, version: write.version }, $push: { _outbox: write.event } } as never,
-      },
-    }));
-    for (let i = 0; i < ops.length; i += 500) await this.model.bulkWrite(ops.slice(i, i + 500), { ordered: false });
+    // One by one: FerretDB v1 runs bulk updates far slower, at times not at all.
+    for (const { id, write } of writes) {
+      await this.model
+        .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: { _outbox: write.event } })
+        .exec();
+    }
   }
 }

@@ -46,6 +46,7 @@ import {
 import { KeyedMutex, OutboxRelay, outboxEvent } from '@circulate/platform/messaging';
 import { LocationRepository } from '../locations/location.repository';
 import { BatchOutboxFlusher } from '../outbox-batch';
+import { BatchOutbox } from './batch-outbox';
 import { SkuRepository } from '../skus/sku.repository';
 import { CodeClaim, CodeRepository } from './code.repository';
 import { StockItemDoc, StockItemCodeDoc } from './stock-item.schema';
@@ -87,7 +88,8 @@ export class StockItemsService {
     private readonly skus: SkuRepository,
     private readonly locations: LocationRepository,
     private readonly outbox: OutboxRelay,
-    private readonly batchOutbox: BatchOutboxFlusher,
+    private readonly fanOutOutbox: BatchOutboxFlusher,
+    private readonly batchOutbox: BatchOutbox,
     private readonly locks: KeyedMutex,
   ) {}
 
@@ -166,8 +168,9 @@ export class StockItemsService {
 
   /**
    * Registers `count` serialized units under a SKU, all or nothing, without transactions: every
-   * code is claimed first (any taken → the claims made are deleted, 409), then the items are
-   * inserted; if that fails, the inserted items and the claims are deleted again.
+   * code is claimed first (any taken → the claims made are deleted, 409), the events are staged
+   * in one batch document, then the items are inserted; if that fails, the inserted items, the
+   * staged events and the claims are deleted again. Then the events are committed and published.
    */
   async batch(ctx: RequestContext, input: BatchRegisterRequest): Promise<StockItemBatch> {
     if (input.codes && input.codes.length !== input.count) {
@@ -189,20 +192,20 @@ export class StockItemsService {
         overrides: {},
       }),
     );
-    const items = docs.map((doc) => {
-      const item = this.compose(doc, sku);
-      doc._outbox = [this.event(ctx, InventoryEvents.stockItemRegistered, item, doc.timeline)];
-      return item;
-    });
+    const items = docs.map((doc) => this.compose(doc, sku));
+    const events = items.map((item, i) => this.event(ctx, InventoryEvents.stockItemRegistered, item, docs[i].timeline));
+    const batchId = `bat_${ids[0]}`;
     await this.claim(ctx, claims);
+    await this.batchOutbox.stage(batchId, ctx.tenantId, ids, events);
     try {
       await this.items.insertMany(docs);
     } catch (err) {
       await this.items.deleteMany(ctx.tenantId, ids).catch(() => undefined);
+      await this.batchOutbox.discard(batchId);
       await this.codes.releaseClaims(ctx.tenantId, claims);
       throw err;
     }
-    await this.batchOutbox.flush(this.items.mongooseModel as never, ids);
+    await this.batchOutbox.commit(batchId);
     return { items };
   }
 
@@ -374,7 +377,10 @@ export class StockItemsService {
           return { id: r._id, write: { set: unlink ? { skuId: null } : {}, timeline: [], version, event } };
         });
         await this.items.applyEach(ctx.tenantId, writes);
-        await this.batchOutbox.flush(model as never, writes.map((w) => w.id));
+        await this.fanOutOutbox.flush(
+          model as never,
+          writes.map((w) => ({ id: w.id, events: [w.write.event] })),
+        );
       },
     );
     return ids;

@@ -1,0 +1,127 @@
+/*
+ * Inventory benchmark, through the real stack (gateway → NATS → inventory → FerretDB).
+ *   TS_NODE_PROJECT=bench/tsconfig.json node -r ts-node/register/transpile-only bench/inventory.bench.ts
+ *
+ * Builds the apps (Nx caches what is fresh), boots a test stack on a fresh namespace, then:
+ *  - batch registration of 1,000 serialized items in one call (median of 3 runs);
+ *  - registration of 10,000 items in total (batches of 1,000);
+ *  - code lookup (GET /stock-items/lookup?code=) p50/p99 over 1,000 lookups with 10,000 items.
+ * Progress goes to stderr; the table to stdout; figures to bench/results/inventory.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+
+const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
+const TOTAL = Number(process.env['BENCH_TOTAL'] ?? 10_000);
+const LOOKUPS = 1000;
+const WARMUP = 100;
+
+const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** mulberry32: a seeded PRNG so every run looks up the same codes. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+async function ok(stack: TestStack, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await stack.http(method, path, { body });
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  return res.body;
+}
+
+async function main(): Promise<void> {
+  const repoRoot = findRepoRoot(__dirname);
+  if (!process.env['BENCH_SKIP_BUILD']) {
+    log('Building the apps…');
+    await buildApps(repoRoot, 'ignore');
+  }
+  log('Booting the stack…');
+  const stack = await startTestStack({ env: { LOG_LEVEL: 'warn', OUTBOX_SWEEP_MS: process.env['OUTBOX_SWEEP_MS'] ?? '1000' } });
+  try {
+    const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
+    const skuId = (await ok(stack, 'POST', '/skus', { code: 'BENCH-BIKE', name: 'Bench bike', attributes: { size: 'M' } })).id;
+    const codeOf = (n: number) => `BENCH-${String(n).padStart(6, '0')}`;
+    let next = 0;
+    const batch = async (): Promise<number> => {
+      const codes = Array.from({ length: BATCH }, () => codeOf(next++));
+      const t0 = process.hrtime.bigint();
+      const body = await ok(stack, 'POST', '/stock-items/batch', { skuId, locationId, count: BATCH, tracking: 'serialized', codes });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (body.items.length !== BATCH) throw new Error(`batch registered ${body.items.length} items`);
+      return ms;
+    };
+
+    log(`Batch registration of ${BATCH} serialized items, 3 runs…`);
+    const batchRuns: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      batchRuns.push(await batch());
+      log(`  run ${i + 1}: ${round(batchRuns[i], 0)} ms`);
+    }
+
+    log(`Registering up to ${TOTAL} items…`);
+    const totalStart = Date.now();
+    const allRuns = [...batchRuns];
+    while (next < TOTAL) {
+      allRuns.push(await batch());
+      log(`  ${next} / ${TOTAL}`);
+    }
+    const totalMs = allRuns.reduce((a, b) => a + b, 0);
+    log(`  (${Date.now() - totalStart} ms after the first 3 batches)`);
+
+    log(`Code lookups through the gateway: ${WARMUP} warm-up, ${LOOKUPS} measured…`);
+    const rnd = prng(42);
+    const pick = () => codeOf(Math.floor(rnd() * TOTAL));
+    for (let i = 0; i < WARMUP; i++) await ok(stack, 'GET', `/stock-items/lookup?code=${pick()}`);
+    const samples: number[] = [];
+    for (let i = 0; i < LOOKUPS; i++) {
+      const code = pick();
+      const t0 = process.hrtime.bigint();
+      const item = await ok(stack, 'GET', `/stock-items/lookup?code=${code}`);
+      samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (!item.codes.includes(code)) throw new Error(`lookup of ${code} found the wrong item`);
+    }
+    samples.sort((a, b) => a - b);
+
+    const results = {
+      at: new Date().toISOString(),
+      machine: { cpus: require('node:os').cpus().length, node: process.version },
+      batchRegistration1000Ms: { median: round(median(batchRuns), 1), runs: batchRuns.map((x) => round(x, 1)) },
+      registration10000Ms: { total: round(totalMs, 0), batches: allRuns.length, itemsPerSecond: round((TOTAL / totalMs) * 1000, 0) },
+      lookupMs: { count: LOOKUPS, items: TOTAL, p50: round(pct(samples, 50)), p99: round(pct(samples, 99)), max: round(samples[samples.length - 1]), targetP50: 3 },
+    };
+    const rows: [string, string][] = [
+      [`batch registration, ${BATCH} serialized items (median of 3)`, `${results.batchRegistration1000Ms.median} ms`],
+      [`registration of ${TOTAL} items (${allRuns.length} batches)`, `${results.registration10000Ms.total} ms (${results.registration10000Ms.itemsPerSecond} items/s)`],
+      [`code lookup p50 (${LOOKUPS} lookups, ${TOTAL} items)`, `${results.lookupMs.p50} ms (target ≤ 3 ms)`],
+      [`code lookup p99`, `${results.lookupMs.p99} ms`],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log('\nInventory benchmark (gateway → NATS → inventory → FerretDB)');
+    for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+    mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
+    writeFileSync(join(repoRoot, 'bench', 'results', 'inventory.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log('Wrote bench/results/inventory.json');
+  } catch (err) {
+    log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = 1;
+  } finally {
+    log('Stopping the stack…');
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
