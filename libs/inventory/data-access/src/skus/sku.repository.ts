@@ -44,11 +44,9 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
   }
 
   override async findById(tenantId: string, id: string): Promise<SkuSnapshot | null> {
-    const doc = await this.model
-      .findOne(tenantFilter<SkuDoc>(tenantId, { _id: id, ...LIVE }), { _outbox: 0 })
-      .lean<SkuDoc>()
-      .exec();
-    return doc ? this.toPlain(doc) : null;
+    // `_id` alone (FerretDB v1 answers it from its primary key; with more conditions it scans).
+    const doc = await this.model.findById(id, { _outbox: 0 }).lean<SkuDoc>().exec();
+    return doc && doc.tenantId === tenantId && doc.deletedAt == null ? this.toPlain(doc) : null;
   }
 
   async findMany(tenantId: string, ids: string[]): Promise<Map<string, SkuSnapshot>> {
