@@ -50,7 +50,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly locks: KeyedMutex,
   ) {}
 
-  private readonly sweepIntervalMs = Number(process.env['OUTBOX_SWEEP_MS'] ?? 1000);
+  /**
+   * The sweep scans every registered collection (FerretDB v1 cannot use an index for it), so it
+   * runs rarely: once soon after boot (what a crash left behind), then every OUTBOX_SWEEP_MS, and
+   * one second after any failed flush. The normal path publishes inline, right after the write.
+   */
+  private readonly sweepIntervalMs = Number(process.env['OUTBOX_SWEEP_MS'] ?? 30_000);
+  private retryTimer?: NodeJS.Timeout;
 
   register(model: Model<never>): void {
     this.models.push(model as unknown as Model<OutboxDocument>);
@@ -82,6 +88,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.logger.warn(
         `outbox flush of ${m.collection.collectionName}/${id} failed, the sweeper will retry: ${String(err)}`,
       );
+      this.sweepSoon();
     }
   }
 
@@ -116,10 +123,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.sweepIntervalMs > 0) {
       this.timer = setInterval(() => void this.sweep(), this.sweepIntervalMs);
       this.timer.unref();
+      this.sweepSoon();
     }
+  }
+
+  private sweepSoon(): void {
+    if (this.retryTimer || this.sweepIntervalMs <= 0) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.sweep();
+    }, 1000);
+    this.retryTimer.unref();
   }
 
   onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 }
