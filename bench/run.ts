@@ -32,10 +32,16 @@ for (const b of benches) {
   const path = join(root, b.result);
   if (!existsSync(path)) continue;
   const data = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  for (const [figure, value] of Object.entries(data)) {
-    if (typeof value === 'number' || typeof value === 'string')
-      rows.push({ bench: b.name, figure, value: String(value) });
-  }
+  const add = (prefix: string, obj: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(obj)) {
+      const figure = prefix ? `${prefix}.${key}` : key;
+      if (typeof value === 'number' || typeof value === 'string')
+        rows.push({ bench: b.name, figure, value: String(value) });
+      else if (value && typeof value === 'object' && !Array.isArray(value))
+        add(figure, value as Record<string, unknown>);
+    }
+  };
+  add('', data);
 }
 console.log('\nSummary (bench/results/*.json)');
 console.table(rows);
