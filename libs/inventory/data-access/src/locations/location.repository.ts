@@ -34,7 +34,7 @@ export class LocationRepository extends TenantRepository<LocationDoc, Location> 
         tenantId,
         name: location.name,
         // A missing code is stored as absent (not null) so the sparse unique index ignores it.
-        ...(location.code ? { code: location.code } : {}),
+        ...(location.code ? { code: location.code, codeKey: `${tenantId}:${location.code}` } : {}),
         timeZone: location.timeZone,
         version: 1,
         _outbox: [event],

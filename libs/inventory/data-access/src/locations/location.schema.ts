@@ -16,6 +16,9 @@ export class LocationDoc {
   @Prop({ type: String, required: false })
   code?: string;
 
+  @Prop({ type: String, required: false })
+  codeKey?: string;
+
   @Prop({ required: true, default: 'UTC' })
   timeZone!: string;
 
@@ -30,5 +33,8 @@ export class LocationDoc {
 }
 
 export const LocationSchema = SchemaFactory.createForClass(LocationDoc);
-// A location code is unique per tenant when given (codes are optional; the index is sparse on code).
-LocationSchema.index({ tenantId: 1, code: 1 }, { unique: true, sparse: true, name: 'tenant_code_unique' });
+// A location code is unique per tenant when given. The unique key is one scalar field,
+// `${tenantId}:${code}`, set only when there is a code: a sparse single-field index skips
+// code-less locations on MongoDB and FerretDB alike (a sparse *compound* index would not on
+// MongoDB, because tenantId is always present).
+LocationSchema.index({ codeKey: 1 }, { unique: true, sparse: true, name: 'tenant_code_unique' });
