@@ -1,24 +1,7 @@
-import { Module, Type } from '@nestjs/common';
-import { MessagingModule } from '@circulate/platform/messaging';
-import { healthController, HealthProbe, loggingModule, ServiceEnv } from '@circulate/platform/nest';
-import { PersistenceModule } from '@circulate/platform/persistence';
+import { Type } from '@nestjs/common';
+import { serviceModule, ServiceEnv } from '@circulate/platform/nest';
 
+/** Health only for now: its domain arrives with the next issues. */
 export function availabilityModule(env: ServiceEnv): Type<unknown> {
-  @Module({
-    imports: [
-      loggingModule('availability', env.LOG_LEVEL),
-      PersistenceModule.forService('availability', env.MONGO_URL),
-      MessagingModule.forService({
-        service: 'availability',
-        natsUrl: env.NATS_URL,
-        rpcTimeoutMs: env.RPC_TIMEOUT_MS,
-        publishesEvents: true,
-        outbox: true,
-      }),
-    ],
-    controllers: [healthController('availability')],
-    providers: [HealthProbe],
-  })
-  class AvailabilityAppModule {}
-  return AvailabilityAppModule;
+  return serviceModule('availability', env);
 }

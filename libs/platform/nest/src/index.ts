@@ -3,3 +3,4 @@ export * from './logging';
 export * from './rpc-logging.interceptor';
 export * from './health';
 export * from './bootstrap';
+export * from './service-module';

@@ -1,0 +1,39 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ServiceName } from '@circulate/contracts';
+import { MessagingModule } from '@circulate/platform/messaging';
+import { PersistenceModule } from '@circulate/platform/persistence';
+import { ServiceEnv } from './env';
+import { healthController, HealthProbe } from './health';
+import { loggingModule } from './logging';
+
+export interface ServiceModuleSpec {
+  /** The service's own modules (data access, use cases). */
+  imports?: (Type<unknown> | DynamicModule)[];
+  /** Its NATS controllers (one-line adapters); the health subject is added here. */
+  controllers?: Type<unknown>[];
+}
+
+/**
+ * The root module of a service: logging, its own database, messaging (stream, outbox, consumers),
+ * the health subject, and what the service itself brings. Every service app is this plus its parts.
+ */
+export function serviceModule(service: ServiceName, env: ServiceEnv, spec: ServiceModuleSpec = {}): Type<unknown> {
+  @Module({
+    imports: [
+      loggingModule(service, env.LOG_LEVEL),
+      PersistenceModule.forService(service, env.MONGO_URL),
+      MessagingModule.forService({
+        service,
+        natsUrl: env.NATS_URL,
+        rpcTimeoutMs: env.RPC_TIMEOUT_MS,
+        publishesEvents: true,
+        outbox: true,
+      }),
+      ...(spec.imports ?? []),
+    ],
+    controllers: [healthController(service), ...(spec.controllers ?? [])],
+    providers: [HealthProbe],
+  })
+  class ServiceAppModule {}
+  return ServiceAppModule;
+}
