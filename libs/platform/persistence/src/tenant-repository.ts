@@ -49,6 +49,11 @@ export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> impl
 
   protected abstract toPlain(doc: TDoc): TPlain;
 
+  /** The model, for the outbox relay's registration and lock keys. */
+  get mongooseModel(): Model<TDoc> {
+    return this.model;
+  }
+
   async onModuleInit(): Promise<void> {
     await this.model.createCollection().catch(() => undefined);
     await this.model.createIndexes();

@@ -14,22 +14,10 @@ export interface ListingFilter {
 /** The stored, editable part of a listing (what a write replaces). */
 export type ListingState = Omit<Listing, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
 
-/**
- * A unique-index violation. FerretDB v1 reports one raised by an *update* as a generic error
- * ("UNIQUE constraint failed") without code 11000, so the message is checked too.
- */
-export function isUniqueViolation(err: unknown): boolean {
-  return isDuplicateKeyError(err) || /E11000|duplicate key|UNIQUE constraint failed/i.test(String((err as Error)?.message ?? ''));
-}
-
 @Injectable()
 export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
   constructor(@InjectModel(ListingDoc.name) model: Model<ListingDoc>) {
     super(model);
-  }
-
-  get mongooseModel(): Model<ListingDoc> {
-    return this.model;
   }
 
   protected toPlain(doc: ListingDoc): Listing {
@@ -63,7 +51,7 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
     try {
       await this.model.create({ _id: id, tenantId, ...state, version: 1, createdAt: at, updatedAt: at, _outbox: [event] });
     } catch (err) {
-      if (isUniqueViolation(err)) throw this.duplicateSlug(state.slug);
+      if (isDuplicateKeyError(err)) throw this.duplicateSlug(state.slug);
       throw err;
     }
     return (await this.findById(tenantId, id)) as Listing;
@@ -85,7 +73,7 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
         .exec();
       matched = res.matchedCount;
     } catch (err) {
-      if (isUniqueViolation(err)) throw this.duplicateSlug(state.slug);
+      if (isDuplicateKeyError(err)) throw this.duplicateSlug(state.slug);
       throw err;
     }
     if (matched === 0) throw new DomainError(ErrorCode.CONFLICT, `listing ${id} changed meanwhile; read it again and retry`);

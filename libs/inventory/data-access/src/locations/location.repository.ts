@@ -12,10 +12,6 @@ export class LocationRepository extends TenantRepository<LocationDoc, Location> 
     super(model);
   }
 
-  get mongooseModel(): Model<LocationDoc> {
-    return this.model;
-  }
-
   protected toPlain(doc: LocationDoc): Location {
     return {
       id: doc._id,

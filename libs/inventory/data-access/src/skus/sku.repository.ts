@@ -7,14 +7,6 @@ import { SkuDoc } from './sku.schema';
 
 const LIVE = { deletedAt: { $exists: false } };
 
-/**
- * FerretDB reports a unique violation on an UPDATE as a generic error ("UNIQUE constraint
- * failed", code 1) rather than 11000, so both shapes count.
- */
-function isUniqueViolation(err: unknown): boolean {
-  return isDuplicateKeyError(err) || /UNIQUE constraint failed|E11000|duplicate key/i.test(String((err as Error)?.message ?? ''));
-}
-
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -23,10 +15,6 @@ function escapeRegex(text: string): string {
 export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
   constructor(@InjectModel(SkuDoc.name) model: Model<SkuDoc>) {
     super(model);
-  }
-
-  get mongooseModel(): Model<SkuDoc> {
-    return this.model;
   }
 
   protected toPlain(doc: SkuDoc): SkuSnapshot {
@@ -124,7 +112,7 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
   }
 
   private duplicate(err: unknown, code: string): unknown {
-    if (isUniqueViolation(err)) return new DomainError(ErrorCode.CONFLICT_DUPLICATE_CODE, `a SKU with code "${code}" already exists`);
+    if (isDuplicateKeyError(err)) return new DomainError(ErrorCode.CONFLICT_DUPLICATE_CODE, `a SKU with code "${code}" already exists`);
     return err;
   }
 }

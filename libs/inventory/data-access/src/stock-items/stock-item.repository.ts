@@ -29,10 +29,6 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     super(model);
   }
 
-  get mongooseModel(): Model<StockItemDoc> {
-    return this.model;
-  }
-
   protected toPlain(doc: StockItemDoc): StockItemRecord {
     return {
       _id: doc._id,
