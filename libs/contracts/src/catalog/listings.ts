@@ -1,4 +1,6 @@
 import { Transform, Type } from 'class-transformer';
+import { isSafeAttributeKey } from '../inventory/attributes';
+import { CODE_PATTERN as SKU_CODE_RULE } from '../inventory/skus';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -42,16 +44,14 @@ export const ChannelAliases: Record<string, ListingChannel> = {
 export const MAX_PRICE_AMOUNT = 1_000_000_000;
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-/** What a SKU code may look like (kept equal to inventory's SKU code rule, so every SKU can be named). */
-export const SKU_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/#+-]{0,99}$/;
+/** What a SKU code may look like: inventory's own SKU code rule, so every SKU can be named. */
+export const SKU_CODE_PATTERN = SKU_CODE_RULE;
 /** ISO 8601 duration shape (`P1D`, `PT2H30M`); the catalog's domain parses it exactly. */
 export const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 /** An offset is required so a period means one instant everywhere. */
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-// Attribute keys as inventory allows them on SKUs and stock items: 1-100 chars, no `$`, no dots, no NUL.
-const ATTRIBUTE_KEY = /^[^$.]{1,100}$/;
 const VARIANT_TEXT = /^[^$.]{1,64}$/;
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
@@ -83,7 +83,7 @@ export function IsRuleAttributes(options?: ValidationOptions) {
           const entries = Object.entries(value);
           if (entries.length > 100) return false;
           return entries.every(([k, v]) => {
-            if (!safeKey(k, ATTRIBUTE_KEY)) return false;
+            if (!isSafeAttributeKey(k)) return false; // as inventory allows on SKUs and items
             if (typeof v === 'string') return v.length <= 500;
             if (typeof v === 'number') return Number.isFinite(v);
             if (typeof v === 'boolean') return true;

@@ -6,6 +6,12 @@ export type Attributes = Record<string, string | number | boolean>;
 export const MAX_ATTRIBUTES = 100;
 // No `$` (operators), `.` (paths) or NUL in a key; NUL is checked apart (lint forbids it in a regex).
 const KEY = /^[^$.]{1,100}$/;
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** An attribute key that can reach MongoDB safely: 1-100 chars, no `$`, dot, NUL or prototype key. */
+export function isSafeAttributeKey(key: string): boolean {
+  return KEY.test(key) && !key.includes(String.fromCharCode(0)) && !UNSAFE_KEYS.has(key);
+}
 
 /** A plain object of at most 100 keys whose values are strings (≤ 500 chars), finite numbers or booleans. */
 export function IsAttributes(options?: ValidationOptions): PropertyDecorator {
@@ -23,11 +29,7 @@ export function IsAttributes(options?: ValidationOptions): PropertyDecorator {
           if (entries.length > MAX_ATTRIBUTES) return false;
           return entries.every(
             ([k, v]) =>
-              KEY.test(k) &&
-              !k.includes(String.fromCharCode(0)) &&
-              k !== '__proto__' &&
-              k !== 'constructor' &&
-              k !== 'prototype' &&
+              isSafeAttributeKey(k) &&
               ((typeof v === 'string' && v.length <= 500) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'),
           );
         },
