@@ -53,6 +53,14 @@ export function deadLetterSubject(consumer: string): string {
   return `${namespace()}.dlq.${consumer}`;
 }
 
+/**
+ * Where the replicas of a service tell each other which cached documents a write changed (core
+ * NATS, outside `rpc` and `evt`, so no stream ever keeps these).
+ */
+export function cacheSubject(service: ServiceName): string {
+  return `${namespace()}.cache.${service}`;
+}
+
 /** The JetStream key-value bucket holding allocation leases. */
 export function leaseBucket(): string {
   return `${namespace()}_leases`.replace(/[^A-Za-z0-9_-]/g, '_');

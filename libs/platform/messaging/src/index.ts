@@ -7,3 +7,4 @@ export * from './durable-consumer';
 export * from './rpc-client';
 export * from './rpc-server';
 export * from './messaging.module';
+export * from './read-cache';

@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { ClientProxy, ClientsModule, Transport } from '@nestjs/microservices';
 import { eventStream, ServiceName } from '@circulate/contracts';
 import { DurableConsumers } from './durable-consumer';
 import { EventPublisher } from './event-publisher';
@@ -7,7 +6,8 @@ import { ensureStream } from './jetstream-setup';
 import { KeyedMutex } from './keyed-mutex';
 import { NatsConnectionService } from './nats-connection';
 import { OutboxRelay } from './outbox';
-import { NATS_CLIENT, RpcClient } from './rpc-client';
+import { READ_CACHE_OPTIONS, READ_CACHE_SERVICE, ReadCacheBus, ReadCacheOptions } from './read-cache';
+import { RpcClient } from './rpc-client';
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
@@ -19,6 +19,8 @@ export interface MessagingOptions {
   publishesEvents: boolean;
   /** Whether this app writes documents with an embedded outbox (needs a database). */
   outbox: boolean;
+  /** Read caches of the service's documents (kept coherent across replicas). */
+  readCache?: ReadCacheOptions;
 }
 
 class StreamProvisioner implements OnApplicationBootstrap {
@@ -50,27 +52,17 @@ export class MessagingModule {
       EventPublisher,
       {
         provide: RpcClient,
-        useFactory: (client: ClientProxy) => new RpcClient(client, options.rpcTimeoutMs),
-        inject: [NATS_CLIENT],
+        useFactory: (nats: NatsConnectionService) => new RpcClient(nats, options.rpcTimeoutMs),
+        inject: [NatsConnectionService],
       },
       ...(options.publishesEvents ? [StreamProvisioner] : []),
       ...(options.outbox ? [OutboxRelay, DurableConsumers] : []),
+      ...(options.readCache
+        ? [{ provide: READ_CACHE_OPTIONS, useValue: options.readCache }, { provide: READ_CACHE_SERVICE, useValue: options.service }, ReadCacheBus]
+        : []),
     ];
     return {
       module: MessagingModule,
-      imports: [
-        ClientsModule.register([
-          {
-            name: NATS_CLIENT,
-            transport: Transport.NATS,
-            options: {
-              servers: options.natsUrl.split(','),
-              name: `circulate-${options.service}-client`,
-              maxReconnectAttempts: -1,
-            },
-          },
-        ]),
-      ],
       providers,
       exports: providers.filter((p) => p !== StreamProvisioner),
     };

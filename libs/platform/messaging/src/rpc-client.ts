@@ -1,20 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
 import { DomainError, ErrorCode, Headers, RequestContext, rpcSubject } from '@circulate/contracts';
-import { headers as natsHeaders } from 'nats';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { ErrorCode as NatsErrorCode, headers as natsHeaders, JSONCodec, NatsError } from 'nats';
+import { TimeoutError } from 'rxjs';
+import { NatsConnectionService } from './nats-connection';
 
-export const NATS_CLIENT = Symbol('NATS_CLIENT');
+/** What Nest's NATS transport answers: `response`, or `err` (a contract error payload). */
+interface ReplyPacket {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+const codec = JSONCodec<unknown>();
+let sequence = 0;
 
 /**
  * Request-reply over NATS with a timeout on every call. Errors come back as the same
  * contract error code they were thrown with; a silent or missing service is
  * DEPENDENCY_UNAVAILABLE (→ 503), never a hang.
+ *
+ * Speaks the wire format of Nest's NATS transport (`{ pattern, data, id }` → `{ response | err }`)
+ * through nats.js's own request(), whose replies share one inbox subscription: one protocol
+ * write per call instead of Nest's ClientProxy's subscribe + publish + unsubscribe (socket
+ * writes are the dearest part of a call on a small machine).
  */
 @Injectable()
 export class RpcClient {
   constructor(
-    private readonly client: ClientProxy,
+    private readonly nats: NatsConnectionService,
     private readonly defaultTimeoutMs: number,
   ) {}
 
@@ -24,24 +38,27 @@ export class RpcClient {
     data: TReq,
     timeoutMs?: number,
   ): Promise<TRes> {
+    const subject = rpcSubject(name);
     const h = natsHeaders();
     if (ctx.requestId) h.set(Headers.requestId, ctx.requestId);
     h.set(Headers.tenantId, ctx.tenantId);
-    const record = new NatsRecordBuilder({ ctx, data }).setHeaders(h).build();
+    const packet = { pattern: subject, data: { ctx, data }, id: `${process.pid}-${++sequence}` };
+    let reply: ReplyPacket;
     try {
-      return await firstValueFrom(
-        this.client.send<TRes>(rpcSubject(name), record).pipe(timeout(timeoutMs ?? this.defaultTimeoutMs)),
-      );
+      const msg = await this.nats.nc.request(subject, codec.encode(packet), { timeout: timeoutMs ?? this.defaultTimeoutMs, headers: h });
+      reply = codec.decode(msg.data) as ReplyPacket;
     } catch (err) {
       throw toDomainError(err, name);
     }
+    if (reply.err !== undefined && reply.err !== null) throw toDomainError(reply.err, name);
+    return reply.response as TRes;
   }
 }
 
 export function toDomainError(err: unknown, what: string): DomainError {
   if (err instanceof DomainError) return err;
   if (DomainError.isPayload(err)) return DomainError.fromPayload(err);
-  if (err instanceof TimeoutError) {
+  if (err instanceof TimeoutError || (err instanceof NatsError && err.code === NatsErrorCode.Timeout)) {
     return new DomainError(ErrorCode.DEPENDENCY_UNAVAILABLE, `the service behind ${what} did not answer in time`);
   }
   const message = String((err as Error)?.message ?? err);

@@ -33,6 +33,23 @@ export class ServiceEnv {
   @Min(0)
   @Max(65535)
   HEALTH_PORT = 0;
+
+  /**
+   * Read caches of a service's hot documents (inventory: codes, stock items, SKUs), coherent
+   * across replicas: the longest an entry is served without a re-read (0 = no caching)…
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  READ_CACHE_TTL_MS = 300_000;
+
+  /** …and how many entries each cache keeps (least recently used go first). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  READ_CACHE_MAX_ENTRIES = 50_000;
 }
 
 /**

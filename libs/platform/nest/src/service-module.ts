@@ -28,6 +28,7 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
         rpcTimeoutMs: env.RPC_TIMEOUT_MS,
         publishesEvents: true,
         outbox: true,
+        readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
       }),
       ...(spec.imports ?? []),
     ],

@@ -44,7 +44,8 @@ export class AppProcesses {
     return `http://127.0.0.1:${this.options.port}`;
   }
 
-  start(app: AppName): void {
+  /** Starts one app; `env` adds to (or overrides) the stack's environment for this start only. */
+  start(app: AppName, env: Record<string, string> = {}): void {
     const o = this.options;
     const out = openSync(join(o.logDir, `${app}.log`), 'a');
     const child = spawn(process.execPath, [join(o.repoRoot, 'dist', 'apps', app, 'main.js')], {
@@ -59,6 +60,7 @@ export class AppProcesses {
         API_KEYS: o.apiKeys,
         PORT: String(o.port),
         ...(o.env ?? {}),
+        ...env,
       },
     });
     child.once('exit', (code, signal) => {

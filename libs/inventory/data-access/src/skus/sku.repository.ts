@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, ErrorCode, EventEnvelope, Page, SkuSnapshot } from '@circulate/contracts';
+import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
 import { isDuplicateKeyError, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { SkuDoc } from './sku.schema';
@@ -11,10 +12,20 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A live SKU as cached, with its tenant (checked on every read). */
+interface CachedSku {
+  tenantId: string;
+  sku: SkuSnapshot;
+}
+
 @Injectable()
 export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
-  constructor(@InjectModel(SkuDoc.name) model: Model<SkuDoc>) {
+  /** Live SKUs by id (every stock-item read composes one); every write below invalidates. */
+  private readonly live: ReadCache<CachedSku>;
+
+  constructor(@InjectModel(SkuDoc.name) model: Model<SkuDoc>, caches: ReadCacheBus) {
     super(model);
+    this.live = caches.cache('skus');
   }
 
   protected toPlain(doc: SkuDoc): SkuSnapshot {
@@ -32,9 +43,12 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
   }
 
   override async findById(tenantId: string, id: string): Promise<SkuSnapshot | null> {
-    // `_id` alone (FerretDB v1 answers it from its primary key; with more conditions it scans).
-    const doc = await this.model.findById(id, { _outbox: 0 }).lean<SkuDoc>().exec();
-    return doc && doc.tenantId === tenantId && doc.deletedAt == null ? this.toPlain(doc) : null;
+    const cached = await this.live.get(id, async () => {
+      // `_id` alone (FerretDB v1 answers it from its primary key; with more conditions it scans).
+      const doc = await this.model.findById(id, { _outbox: 0 }).lean<SkuDoc>().exec();
+      return doc && doc.deletedAt == null ? { tenantId: doc.tenantId, sku: this.toPlain(doc) } : null;
+    });
+    return cached && cached.tenantId === tenantId ? cached.sku : null;
   }
 
   async findMany(tenantId: string, ids: string[]): Promise<Map<string, SkuSnapshot>> {
@@ -91,17 +105,23 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
         .exec();
     } catch (err) {
       throw this.duplicate(err, sku.code);
+    } finally {
+      await this.live.invalidate([sku.id]);
     }
   }
 
   /** Marks the SKU deleted and frees its code, in the same write as its `deleted` event. */
   async tombstone(tenantId: string, id: string, version: number, event: EventEnvelope): Promise<void> {
-    await this.model
-      .updateOne(tenantFilter<SkuDoc>(tenantId, { _id: id }), {
-        $set: { deletedAt: new Date(), code: `~deleted~${id}`, version },
-        $push: { _outbox: event },
-      })
-      .exec();
+    try {
+      await this.model
+        .updateOne(tenantFilter<SkuDoc>(tenantId, { _id: id }), {
+          $set: { deletedAt: new Date(), code: `~deleted~${id}`, version },
+          $push: { _outbox: event },
+        })
+        .exec();
+    } finally {
+      await this.live.invalidate([id]);
+    }
   }
 
   /** Removes a tombstone once its event is published (what remains after a crash is harmless). */

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, ErrorCode } from '@circulate/contracts';
+import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
 import { isDuplicateKeyError } from '@circulate/platform/persistence';
 import type { Model } from 'mongoose';
 import { StockItemCodeDoc } from './stock-item.schema';
@@ -27,7 +28,15 @@ function isBulkDuplicate(err: unknown): boolean {
  */
 @Injectable()
 export class CodeRepository implements OnModuleInit {
-  constructor(@InjectModel(StockItemCodeDoc.name) private readonly model: Model<StockItemCodeDoc>) {}
+  /** Owner of each code by `tenant:code` (what every lookup reads first). */
+  private readonly owners: ReadCache<{ stockItemId: string }>;
+
+  constructor(
+    @InjectModel(StockItemCodeDoc.name) private readonly model: Model<StockItemCodeDoc>,
+    caches: ReadCacheBus,
+  ) {
+    this.owners = caches.cache('stock-item-codes');
+  }
 
   async onModuleInit(): Promise<void> {
     await this.model.createCollection().catch(() => undefined);
@@ -42,10 +51,13 @@ export class CodeRepository implements OnModuleInit {
     if (claims.length === 0) return;
     const now = new Date();
     const docs = claims.map((c) => ({ _id: codeKey(tenantId, c.code), tenantId, code: c.code, stockItemId: c.stockItemId, createdAt: now }));
+    const tracker = this.owners.track();
     try {
       await this.model.collection.insertMany(docs as never[], { ordered: false });
+      this.owners.fill(tracker, docs.map((d) => [d._id, { stockItemId: d.stockItemId }] as const));
       return;
     } catch (err) {
+      this.owners.untrack(tracker);
       if (!isBulkDuplicate(err)) {
         await this.releaseClaims(tenantId, claims);
         throw err;
@@ -81,21 +93,31 @@ export class CodeRepository implements OnModuleInit {
 
   /** Deletes only the claims this caller made (a code owned by another item is never touched). */
   async releaseClaims(tenantId: string, claims: CodeClaim[]): Promise<void> {
-    // Small chunks: FerretDB evaluates a large `$in` slowly.
-    for (let i = 0; i < claims.length; i += 100) {
-      const chunk = claims.slice(i, i + 100);
-      await this.model
-        .deleteMany({ _id: { $in: chunk.map((c) => codeKey(tenantId, c.code)) }, stockItemId: { $in: [...new Set(chunk.map((c) => c.stockItemId))] } })
-        .exec();
+    try {
+      // Small chunks: FerretDB evaluates a large `$in` slowly.
+      for (let i = 0; i < claims.length; i += 100) {
+        const chunk = claims.slice(i, i + 100);
+        await this.model
+          .deleteMany({ _id: { $in: chunk.map((c) => codeKey(tenantId, c.code)) }, stockItemId: { $in: [...new Set(chunk.map((c) => c.stockItemId))] } })
+          .exec();
+      }
+    } finally {
+      await this.owners.invalidate(claims.map((c) => codeKey(tenantId, c.code)));
     }
   }
 
   async deleteStale(tenantId: string, stale: StockItemCodeDoc[]): Promise<void> {
-    for (const d of stale) await this.model.deleteOne({ _id: codeKey(tenantId, d.code), stockItemId: d.stockItemId }).exec();
+    try {
+      for (const d of stale) await this.model.deleteOne({ _id: codeKey(tenantId, d.code), stockItemId: d.stockItemId }).exec();
+    } finally {
+      await this.owners.invalidate(stale.map((d) => codeKey(tenantId, d.code)));
+    }
   }
 
+  /** The id of the item that claimed the code (a new claim needs no invalidation: misses are not cached). */
   async ownerOf(tenantId: string, code: string): Promise<string | null> {
-    const doc = await this.model.findById(codeKey(tenantId, code), { stockItemId: 1 }).lean<{ stockItemId: string }>().exec();
-    return doc?.stockItemId ?? null;
+    const key = codeKey(tenantId, code);
+    const owner = await this.owners.get(key, () => this.model.findById(key, { _id: 0, stockItemId: 1 }).lean<{ stockItemId: string }>().exec());
+    return owner?.stockItemId ?? null;
   }
 }

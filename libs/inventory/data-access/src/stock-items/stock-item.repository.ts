@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DEFAULT_LIMIT, EventEnvelope, LedgerEntry, MAX_LIMIT, Page, TimelineEntry } from '@circulate/contracts';
+import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
 import { decodeCursor, encodeCursor, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { StockItemDoc } from './stock-item.schema';
@@ -25,8 +26,12 @@ export interface StockItemWrite {
 
 @Injectable()
 export class StockItemRepository extends TenantRepository<StockItemDoc, StockItemRecord> {
-  constructor(@InjectModel(StockItemDoc.name) model: Model<StockItemDoc>) {
+  /** Items as reads see them (no history), by id; every write below invalidates its items. */
+  private readonly records: ReadCache<StockItemRecord>;
+
+  constructor(@InjectModel(StockItemDoc.name) model: Model<StockItemDoc>, caches: ReadCacheBus) {
     super(model);
+    this.records = caches.cache('stock-items');
   }
 
   protected toPlain(doc: StockItemDoc): StockItemRecord {
@@ -52,8 +57,11 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
    * from its primary key but scans for `_id` + `tenantId` (the hot path of code lookups).
    */
   override async findById(tenantId: string, id: string): Promise<StockItemRecord | null> {
-    const doc = await this.model.findById(id, VIEW).lean<StockItemDoc>().exec();
-    return doc && doc.tenantId === tenantId ? this.toPlain(doc) : null;
+    const record = await this.records.get(id, async () => {
+      const doc = await this.model.findById(id, VIEW).lean<StockItemDoc>().exec();
+      return doc ? this.toPlain(doc) : null;
+    });
+    return record && record.tenantId === tenantId ? record : null;
   }
 
   async findFull(tenantId: string, id: string): Promise<StockItemFull | null> {
@@ -99,15 +107,25 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
   /** Inserts new items, each with its `registered` event in its own outbox. */
   async insertMany(docs: Omit<StockItemDoc, 'createdAt' | 'updatedAt'>[]): Promise<void> {
     const now = new Date();
-    await this.model.collection.insertMany(
-      docs.map((d) => ({ ...d, createdAt: now, updatedAt: now })) as never[],
-      { ordered: true },
-    );
+    const stored = docs.map((d) => ({ ...d, createdAt: now, updatedAt: now }));
+    const tracker = this.records.track();
+    try {
+      await this.model.collection.insertMany(stored as never[], { ordered: true });
+    } catch (err) {
+      this.records.untrack(tracker);
+      throw err;
+    }
+    // Write-through: this replica reads its new items from memory from now on.
+    this.records.fill(tracker, stored.map((d) => [d._id, this.toPlain(d)] as const));
   }
 
   async deleteMany(tenantId: string, ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 100) {
-      await this.model.deleteMany(tenantFilter<StockItemDoc>(tenantId, { _id: { $in: ids.slice(i, i + 100) } })).exec();
+    try {
+      for (let i = 0; i < ids.length; i += 100) {
+        await this.model.deleteMany(tenantFilter<StockItemDoc>(tenantId, { _id: { $in: ids.slice(i, i + 100) } })).exec();
+      }
+    } finally {
+      await this.records.invalidate(ids);
     }
   }
 
@@ -117,18 +135,26 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     if (write.timeline.length) push['timeline'] = { $each: write.timeline };
     if (write.ledgerEntry) push['ledger'] = write.ledgerEntry;
     if (write.appliedKey) push['appliedKeys'] = write.appliedKey;
-    await this.model
-      .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: push })
-      .exec();
+    try {
+      await this.model
+        .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: push })
+        .exec();
+    } finally {
+      await this.records.invalidate([id]);
+    }
   }
 
   /** Many single-item changes at once (SKU fan-out): each its own atomic document write. */
   async applyEach(tenantId: string, writes: { id: string; write: StockItemWrite }[]): Promise<void> {
     // One by one: FerretDB v1 runs bulk updates far slower, at times not at all.
-    for (const { id, write } of writes) {
-      await this.model
-        .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: { _outbox: write.event } })
-        .exec();
+    try {
+      for (const { id, write } of writes) {
+        await this.model
+          .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: { _outbox: write.event } })
+          .exec();
+      }
+    } finally {
+      await this.records.invalidate(writes.map((w) => w.id));
     }
   }
 }
