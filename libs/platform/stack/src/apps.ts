@@ -7,6 +7,8 @@ import { waitFor } from './servers';
 
 export const APPS = ['inventory', 'catalog', 'availability', 'orders', 'reporting', 'gateway'] as const;
 export type AppName = (typeof APPS)[number];
+/** One running process: an app's first replica is its name, further ones `inventory#2`, … */
+export type Instance = AppName | `${AppName}#${number}`;
 
 export interface StackOptions {
   repoRoot: string;
@@ -34,7 +36,7 @@ export async function freePort(): Promise<number> {
 
 /** The six apps as child processes of this one, each logging to `<logDir>/<app>.log`. */
 export class AppProcesses {
-  private readonly children = new Map<AppName, ChildProcess>();
+  private readonly children = new Map<Instance, ChildProcess>();
 
   constructor(readonly options: StackOptions) {
     mkdirSync(options.logDir, { recursive: true });
@@ -44,10 +46,16 @@ export class AppProcesses {
     return `http://127.0.0.1:${this.options.port}`;
   }
 
-  /** Starts one app; `env` adds to (or overrides) the stack's environment for this start only. */
-  start(app: AppName, env: Record<string, string> = {}): void {
+  /**
+   * Starts one app; `env` adds to (or overrides) the stack's environment for this start only.
+   * `replica` > 1 starts a further replica beside the first (services only: they share queue
+   * groups, so NATS spreads requests over them; the gateway has one port).
+   */
+  start(app: AppName, env: Record<string, string> = {}, replica = 1): Instance {
+    if (replica > 1 && app === 'gateway') throw new Error('the gateway runs as one replica here');
+    const key: Instance = replica > 1 ? `${app}#${replica}` : app;
     const o = this.options;
-    const out = openSync(join(o.logDir, `${app}.log`), 'a');
+    const out = openSync(join(o.logDir, `${key.replace('#', '-')}.log`), 'a');
     const child = spawn(process.execPath, [join(o.repoRoot, 'dist', 'apps', app, 'main.js')], {
       cwd: o.repoRoot,
       stdio: ['ignore', out, out],
@@ -64,20 +72,21 @@ export class AppProcesses {
       },
     });
     child.once('exit', (code, signal) => {
-      if (this.children.get(app) === child) {
-        this.children.delete(app);
+      if (this.children.get(key) === child) {
+        this.children.delete(key);
         if (code !== 0 && signal !== 'SIGTERM')
-          o.log(`${app} exited (${signal ?? code}); see ${join(o.logDir, `${app}.log`)}`);
+          o.log(`${key} exited (${signal ?? code}); see ${join(o.logDir, `${key.replace('#', '-')}.log`)}`);
       }
     });
-    this.children.set(app, child);
+    this.children.set(key, child);
+    return key;
   }
 
   startAll(): void {
     for (const app of APPS) this.start(app);
   }
 
-  async stop(app: AppName): Promise<void> {
+  async stop(app: Instance): Promise<void> {
     const child = this.children.get(app);
     if (!child) return;
     this.children.delete(app);
@@ -96,7 +105,7 @@ export class AppProcesses {
     await Promise.all([...this.children.keys()].map((a) => this.stop(a)));
   }
 
-  running(app: AppName): boolean {
+  running(app: Instance): boolean {
     return this.children.has(app);
   }
 

@@ -1,0 +1,116 @@
+import { ReadCache } from './read-cache';
+
+interface Doc {
+  v: number;
+  tags: string[];
+}
+
+/** A load whose answer the test releases when it wants to (to interleave writes with it). */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('ReadCache (coherent read-through cache)', () => {
+  const options = { maxEntries: 100, ttlMs: 60_000 };
+
+  it('reads once, then answers from memory until the key is invalidated', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    let loads = 0;
+    const load = async () => ({ v: ++loads, tags: [] });
+    expect(await cache.get('a', load)).toEqual({ v: 1, tags: [] });
+    expect(await cache.get('a', load)).toEqual({ v: 1, tags: [] });
+    expect(loads).toBe(1);
+    await cache.invalidate(['a']);
+    expect(await cache.get('a', load)).toEqual({ v: 2, tags: [] });
+    expect(cache.hits).toBe(1);
+  });
+
+  it('never caches an absent value, so a key that comes into being is found', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    expect(await cache.get('a', async () => null)).toBeNull();
+    expect(await cache.get('a', async () => ({ v: 1, tags: [] }))).toEqual({ v: 1, tags: [] });
+  });
+
+  it('shares one load between concurrent misses of a key', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    const gate = deferred<Doc>();
+    let loads = 0;
+    const load = () => {
+      loads++;
+      return gate.promise;
+    };
+    const both = Promise.all([cache.get('a', load), cache.get('a', load)]);
+    gate.resolve({ v: 1, tags: [] });
+    expect(await both).toEqual([{ v: 1, tags: [] }, { v: 1, tags: [] }]);
+    expect(loads).toBe(1);
+  });
+
+  it('does not keep a value that was being read while its key was invalidated', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    const oldRead = deferred<Doc>();
+    const answer = cache.get('a', () => oldRead.promise);
+    // A write commits and invalidates while the read is under way; the read then returns the old version.
+    cache.drop(['a']);
+    oldRead.resolve({ v: 1, tags: [] });
+    expect(await answer).toEqual({ v: 1, tags: [] });
+    expect(await cache.get('a', async () => ({ v: 2, tags: [] }))).toEqual({ v: 2, tags: [] });
+  });
+
+  it('does not let a caller who came after an invalidation join the read that started before it', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    const oldRead = deferred<Doc>();
+    void cache.get('a', () => oldRead.promise);
+    cache.drop(['a']);
+    const fresh = cache.get('a', async () => ({ v: 2, tags: [] }));
+    oldRead.resolve({ v: 1, tags: [] });
+    expect(await fresh).toEqual({ v: 2, tags: [] });
+  });
+
+  it('fills written values, except keys invalidated between track and fill', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    const tracker = cache.track();
+    cache.drop(['b']);
+    cache.fill(tracker, [
+      ['a', { v: 1, tags: [] }],
+      ['b', { v: 1, tags: [] }],
+    ]);
+    expect(await cache.get('a', async () => ({ v: 9, tags: [] }))).toEqual({ v: 1, tags: [] });
+    expect(await cache.get('b', async () => ({ v: 2, tags: [] }))).toEqual({ v: 2, tags: [] });
+  });
+
+  it('fills nothing when the cache was cleared in between (a NATS interruption)', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    const tracker = cache.track();
+    cache.clear();
+    cache.fill(tracker, [['a', { v: 1, tags: [] }]]);
+    expect(cache.size).toBe(0);
+  });
+
+  it('hands every caller its own copy', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    const first = await cache.get('a', async () => ({ v: 1, tags: ['x'] }));
+    first?.tags.push('mutated');
+    expect(await cache.get('a', async () => null)).toEqual({ v: 1, tags: ['x'] });
+  });
+
+  it('reads through every time when its time to live is 0 (caching off)', async () => {
+    const cache = new ReadCache<Doc>('t', { maxEntries: 100, ttlMs: 0 });
+    let loads = 0;
+    const load = async () => ({ v: ++loads, tags: [] });
+    await cache.get('a', load);
+    await cache.get('a', load);
+    expect(loads).toBe(2);
+    expect(cache.enabled).toBe(false);
+  });
+
+  it('keeps at most maxEntries, dropping the least recently used', async () => {
+    const cache = new ReadCache<Doc>('t', { maxEntries: 2, ttlMs: 60_000 });
+    for (const key of ['a', 'b', 'c']) await cache.get(key, async () => ({ v: 1, tags: [] }));
+    expect(cache.size).toBe(2);
+    let reloaded = false;
+    await cache.get('a', async () => ((reloaded = true), { v: 1, tags: [] }));
+    expect(reloaded).toBe(true);
+  });
+});
