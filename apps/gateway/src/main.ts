@@ -19,6 +19,8 @@ runMain(async () => {
   });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
+  // No weak ETags: Express would hash every JSON answer for them, and no client here revalidates.
+  app.set('etag', false);
   // Every answer names its request id; the same id travels to the services in NATS headers.
   app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
     res.setHeader(Headers.requestId, requestIdOf(req));
