@@ -73,8 +73,17 @@ describe('inventory with two replicas: read caches stay coherent across replicas
     expect((await stack.http('PATCH', `/skus/${sku.id}`, { body: { name: 'Tandem deluxe', attributes: { seats: 3 } } })).status).toBe(200);
     for (const res of await lookupMany('REP-TANDEM')) expect(res.body.effective).toMatchObject({ name: 'Tandem deluxe', attributes: { seats: 3 } });
 
+    const counts = async () => {
+      const seen = new Set<number>();
+      for (let i = 0; i < 16; i++) seen.add((await stack.http('GET', `/skus/${sku.id}`)).body.stockItemCount);
+      return [...seen];
+    };
+    expect(await counts()).toEqual([1]);
+    await inv.item({ tracking: 'serialized', codes: ['REP-TANDEM-2'], locationId: loc, skuId: sku.id });
+    expect(await counts()).toEqual([2]);
+
     expect((await stack.http('DELETE', `/skus/${sku.id}`)).status).toBe(204);
-    for (const res of await lookupMany('REP-TANDEM')) expect(res.body).toMatchObject({ skuId: null, skuCode: null });
+    for (const code of ['REP-TANDEM', 'REP-TANDEM-2']) for (const res of await lookupMany(code, 12)) expect(res.body).toMatchObject({ skuId: null, skuCode: null });
   });
 
   it('units handed out through one replica show as out on lookups from both', async () => {

@@ -113,4 +113,31 @@ describe('ReadCache (coherent read-through cache)', () => {
     await cache.get('a', async () => ((reloaded = true), { v: 1, tags: [] }));
     expect(reloaded).toBe(true);
   });
+
+  it('answers several keys at once: hits from memory, misses in one load, absent ones left out', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    await cache.get('a', async () => ({ v: 1, tags: [] }));
+    const asked: string[][] = [];
+    const found = await cache.getMany(['a', 'b', 'c'], async (missing) => {
+      asked.push(missing);
+      return new Map([['b', { v: 2, tags: [] }]]);
+    });
+    expect(asked).toEqual([['b', 'c']]);
+    expect([...found.entries()]).toEqual([
+      ['a', { v: 1, tags: [] }],
+      ['b', { v: 2, tags: [] }],
+    ]);
+    expect(await cache.get('b', async () => null)).toEqual({ v: 2, tags: [] });
+  });
+
+  it('drops everything on invalidateAll, including what a load under way would have kept', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    await cache.get('a', async () => ({ v: 1, tags: [] }));
+    const slow = deferred<Map<string, Doc>>();
+    const answer = cache.getMany(['b'], () => slow.promise);
+    await cache.invalidateAll();
+    slow.resolve(new Map([['b', { v: 1, tags: [] }]]));
+    await answer;
+    expect(cache.size).toBe(0);
+  });
 });

@@ -108,6 +108,36 @@ export class ReadCache<V extends object> implements Invalidatable {
   }
 
   /**
+   * Several keys at once: hits from memory, the misses in one `loadMany` (whose answers are kept
+   * unless invalidated meanwhile). Keys `loadMany` leaves out are absent and not cached.
+   */
+  async getMany(keys: readonly string[], loadMany: (missing: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
+    if (!this.entries) return loadMany([...keys]);
+    const found = new Map<string, V>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const hit = this.entries.get(key);
+      if (hit !== undefined) {
+        this.hits++;
+        found.set(key, structuredClone(hit));
+      } else missing.push(key);
+    }
+    if (missing.length === 0) return found;
+    this.misses += missing.length;
+    const tracker = this.track();
+    let loaded: Map<string, V>;
+    try {
+      loaded = await loadMany(missing);
+    } catch (err) {
+      this.untrack(tracker);
+      throw err;
+    }
+    this.fill(tracker, loaded.entries());
+    for (const [key, value] of loaded) found.set(key, value);
+    return found;
+  }
+
+  /**
    * Write-through, in two steps: `track()` before a write, `fill(tracker, entries)` after it
    * committed (or `untrack` if it failed). What was invalidated in between — here or on another
    * replica — is not filled, for the same reason a stale load is not kept.
@@ -132,6 +162,13 @@ export class ReadCache<V extends object> implements Invalidatable {
     if (!this.entries || keys.length === 0) return;
     this.drop(keys);
     await this.bus?.broadcast({ cache: this.name, keys: [...keys] });
+  }
+
+  /** After a write whose effect on keys is not known key by key: everything goes, everywhere. */
+  async invalidateAll(): Promise<void> {
+    if (!this.entries) return;
+    this.clear();
+    await this.bus?.broadcast({ cache: this.name, all: true });
   }
 
   /** Drops keys locally (a write here, or a broadcast from another replica). */

@@ -28,10 +28,16 @@ export interface StockItemWrite {
 export class StockItemRepository extends TenantRepository<StockItemDoc, StockItemRecord> {
   /** Items as reads see them (no history), by id; every write below invalidates its items. */
   private readonly records: ReadCache<StockItemRecord>;
+  /**
+   * Items per SKU by `tenant:skuId` (FerretDB answers the count by scanning every item): dropped
+   * whole whenever a write may change which SKU items belong to.
+   */
+  private readonly skuCounts: ReadCache<{ n: number }>;
 
   constructor(@InjectModel(StockItemDoc.name) model: Model<StockItemDoc>, caches: ReadCacheBus) {
     super(model);
     this.records = caches.cache('stock-items');
+    this.skuCounts = caches.cache('stock-item-counts');
   }
 
   protected toPlain(doc: StockItemDoc): StockItemRecord {
@@ -95,13 +101,19 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
 
   async countBySku(tenantId: string, skuIds: string[]): Promise<Map<string, number>> {
     if (skuIds.length === 0) return new Map();
-    const rows = await this.model
-      .aggregate<{ _id: string; n: number }>([
-        { $match: { tenantId, skuId: { $in: skuIds } } },
-        { $group: { _id: '$skuId', n: { $sum: 1 } } },
-      ])
-      .exec();
-    return new Map(rows.map((r) => [r._id, r.n]));
+    const keyOf = (skuId: string) => `${tenantId}:${skuId}`;
+    const counts = await this.skuCounts.getMany(skuIds.map(keyOf), async (missing) => {
+      const ids = missing.map((key) => key.slice(tenantId.length + 1));
+      const rows = await this.model
+        .aggregate<{ _id: string; n: number }>([
+          { $match: { tenantId, skuId: { $in: ids } } },
+          { $group: { _id: '$skuId', n: { $sum: 1 } } },
+        ])
+        .exec();
+      const n = new Map(rows.map((r) => [r._id, r.n]));
+      return new Map(ids.map((id) => [keyOf(id), { n: n.get(id) ?? 0 }]));
+    });
+    return new Map(skuIds.map((id) => [id, counts.get(keyOf(id))?.n ?? 0]));
   }
 
   /** Inserts new items, each with its `registered` event in its own outbox. */
@@ -117,6 +129,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     }
     // Write-through: this replica reads its new items from memory from now on.
     this.records.fill(tracker, stored.map((d) => [d._id, this.toPlain(d)] as const));
+    if (stored.some((d) => d.skuId)) await this.skuCounts.invalidateAll();
   }
 
   async deleteMany(tenantId: string, ids: string[]): Promise<void> {
@@ -126,6 +139,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
       }
     } finally {
       await this.records.invalidate(ids);
+      await this.skuCounts.invalidateAll();
     }
   }
 
@@ -141,6 +155,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
         .exec();
     } finally {
       await this.records.invalidate([id]);
+      if (write.set.skuId !== undefined) await this.skuCounts.invalidateAll();
     }
   }
 
@@ -155,6 +170,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
       }
     } finally {
       await this.records.invalidate(writes.map((w) => w.id));
+      if (writes.some((w) => w.write.set.skuId !== undefined)) await this.skuCounts.invalidateAll();
     }
   }
 }
