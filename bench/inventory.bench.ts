@@ -19,7 +19,8 @@ const LOOKUPS = 1000;
 /** Lookups before measuring, so the JIT has compiled the lookup path (a running server has). */
 const WARMUP = 1000;
 
-const pct = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+const pct = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -61,13 +62,21 @@ async function main(): Promise<void> {
   const stack = await startTestStack({ env: { LOG_LEVEL: 'warn' } });
   try {
     const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
-    const skuId = (await ok(stack, 'POST', '/skus', { code: 'BENCH-BIKE', name: 'Bench bike', attributes: { size: 'M' } })).id;
+    const skuId = (
+      await ok(stack, 'POST', '/skus', { code: 'BENCH-BIKE', name: 'Bench bike', attributes: { size: 'M' } })
+    ).id;
     const codeOf = (n: number) => `BENCH-${String(n).padStart(6, '0')}`;
     let next = 0;
     const batch = async (): Promise<number> => {
       const codes = Array.from({ length: BATCH }, () => codeOf(next++));
       const t0 = process.hrtime.bigint();
-      const body = await ok(stack, 'POST', '/stock-items/batch', { skuId, locationId, count: BATCH, tracking: 'serialized', codes });
+      const body = await ok(stack, 'POST', '/stock-items/batch', {
+        skuId,
+        locationId,
+        count: BATCH,
+        tracking: 'serialized',
+        codes,
+      });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (body.items.length !== BATCH) throw new Error(`batch registered ${body.items.length} items`);
       return ms;
@@ -120,13 +129,33 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: { cpus: require('node:os').cpus().length, node: process.version },
       batchRegistration1000Ms: { median: round(median(batchRuns), 1), runs: batchRuns.map((x) => round(x, 1)) },
-      registration10000Ms: { total: round(totalMs, 0), batches: allRuns.length, itemsPerSecond: round((TOTAL / totalMs) * 1000, 0) },
-      lookupMs: { count: LOOKUPS, items: TOTAL, p50: round(pct(samples, 50)), p99: round(pct(samples, 99)), max: round(samples[samples.length - 1]), targetP50: 3 },
-      lookupCachesOffMs: { count: LOOKUPS, items: TOTAL, p50: round(pct(cold, 50)), p99: round(pct(cold, 99)), max: round(cold[cold.length - 1]) },
+      registration10000Ms: {
+        total: round(totalMs, 0),
+        batches: allRuns.length,
+        itemsPerSecond: round((TOTAL / totalMs) * 1000, 0),
+      },
+      lookupMs: {
+        count: LOOKUPS,
+        items: TOTAL,
+        p50: round(pct(samples, 50)),
+        p99: round(pct(samples, 99)),
+        max: round(samples[samples.length - 1]),
+        targetP50: 3,
+      },
+      lookupCachesOffMs: {
+        count: LOOKUPS,
+        items: TOTAL,
+        p50: round(pct(cold, 50)),
+        p99: round(pct(cold, 99)),
+        max: round(cold[cold.length - 1]),
+      },
     };
     const rows: [string, string][] = [
       [`batch registration, ${BATCH} serialized items (median of 3)`, `${results.batchRegistration1000Ms.median} ms`],
-      [`registration of ${TOTAL} items (${allRuns.length} batches)`, `${results.registration10000Ms.total} ms (${results.registration10000Ms.itemsPerSecond} items/s)`],
+      [
+        `registration of ${TOTAL} items (${allRuns.length} batches)`,
+        `${results.registration10000Ms.total} ms (${results.registration10000Ms.itemsPerSecond} items/s)`,
+      ],
       [`code lookup p50 (${LOOKUPS} lookups, ${TOTAL} items)`, `${results.lookupMs.p50} ms (target ≤ 3 ms)`],
       [`code lookup p99`, `${results.lookupMs.p99} ms`],
       [`code lookup p50, read caches off (every lookup reads the database)`, `${results.lookupCachesOffMs.p50} ms`],

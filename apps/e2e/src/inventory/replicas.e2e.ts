@@ -17,12 +17,16 @@ describe('inventory with two replicas: read caches stay coherent across replicas
     return existsSync(path) ? readFileSync(path, 'utf8') : '';
   };
   /** How many lookups a replica has answered (debug log lines of the RPC interceptor). */
-  const lookupsAnswered = (file: string) => logOf(file).split('\n').filter((l) => l.includes('stock-item.lookup') && l.includes('"handled"')).length;
+  const lookupsAnswered = (file: string) =>
+    logOf(file)
+      .split('\n')
+      .filter((l) => l.includes('stock-item.lookup') && l.includes('"handled"')).length;
 
   /** Enough lookups that both replicas answer some (checked by the test itself). */
   const lookupMany = async (code: string, times = 24) => {
     const answers = [];
-    for (let i = 0; i < times; i++) answers.push(await stack.http('GET', `/stock-items/lookup?code=${encodeURIComponent(code)}`));
+    for (let i = 0; i < times; i++)
+      answers.push(await stack.http('GET', `/stock-items/lookup?code=${encodeURIComponent(code)}`));
     return answers;
   };
 
@@ -51,16 +55,21 @@ describe('inventory with two replicas: read caches stay coherent across replicas
     expect(lookupsAnswered('inventory.log')).toBeGreaterThan(before[0]);
     expect(lookupsAnswered('inventory-2.log')).toBeGreaterThan(before[1]);
 
-    const patched = await stack.http('PATCH', `/stock-items/${item.id}`, { body: { codes: ['REP-NEW'], condition: 'worn' } });
+    const patched = await stack.http('PATCH', `/stock-items/${item.id}`, {
+      body: { codes: ['REP-NEW'], condition: 'worn' },
+    });
     expect(patched.status).toBe(200);
     for (const res of await lookupMany('REP-OLD')) expect(res.status).toBe(404);
-    for (const res of await lookupMany('REP-NEW')) expect(res.body).toMatchObject({ id: item.id, condition: 'worn', codes: ['REP-NEW'] });
+    for (const res of await lookupMany('REP-NEW'))
+      expect(res.body).toMatchObject({ id: item.id, condition: 'worn', codes: ['REP-NEW'] });
   });
 
   it('a code given up by one item and taken by another is found on its new owner by both replicas', async () => {
     const first = await inv.item({ tracking: 'serialized', codes: ['REP-MOVE', 'REP-FIRST'], locationId: loc });
     for (const res of await lookupMany('REP-MOVE')) expect(res.body.id).toBe(first.id);
-    expect((await stack.http('PATCH', `/stock-items/${first.id}`, { body: { codes: ['REP-FIRST'] } })).status).toBe(200);
+    expect((await stack.http('PATCH', `/stock-items/${first.id}`, { body: { codes: ['REP-FIRST'] } })).status).toBe(
+      200,
+    );
     const second = await inv.item({ tracking: 'serialized', codes: ['REP-MOVE'], locationId: loc });
     for (const res of await lookupMany('REP-MOVE')) expect(res.body.id).toBe(second.id);
   });
@@ -68,10 +77,15 @@ describe('inventory with two replicas: read caches stay coherent across replicas
   it('editing a SKU shows on lookups of its items from both replicas, and so does deleting it', async () => {
     const sku = await inv.sku({ code: 'REP-SKU', name: 'Tandem', attributes: { seats: 2 } });
     await inv.item({ tracking: 'serialized', codes: ['REP-TANDEM'], locationId: loc, skuId: sku.id });
-    for (const res of await lookupMany('REP-TANDEM')) expect(res.body.effective).toMatchObject({ name: 'Tandem', attributes: { seats: 2 } });
+    for (const res of await lookupMany('REP-TANDEM'))
+      expect(res.body.effective).toMatchObject({ name: 'Tandem', attributes: { seats: 2 } });
 
-    expect((await stack.http('PATCH', `/skus/${sku.id}`, { body: { name: 'Tandem deluxe', attributes: { seats: 3 } } })).status).toBe(200);
-    for (const res of await lookupMany('REP-TANDEM')) expect(res.body.effective).toMatchObject({ name: 'Tandem deluxe', attributes: { seats: 3 } });
+    expect(
+      (await stack.http('PATCH', `/skus/${sku.id}`, { body: { name: 'Tandem deluxe', attributes: { seats: 3 } } }))
+        .status,
+    ).toBe(200);
+    for (const res of await lookupMany('REP-TANDEM'))
+      expect(res.body.effective).toMatchObject({ name: 'Tandem deluxe', attributes: { seats: 3 } });
 
     const counts = async () => {
       const seen = new Set<number>();
@@ -83,7 +97,8 @@ describe('inventory with two replicas: read caches stay coherent across replicas
     expect(await counts()).toEqual([2]);
 
     expect((await stack.http('DELETE', `/skus/${sku.id}`)).status).toBe(204);
-    for (const code of ['REP-TANDEM', 'REP-TANDEM-2']) for (const res of await lookupMany(code, 12)) expect(res.body).toMatchObject({ skuId: null, skuCode: null });
+    for (const code of ['REP-TANDEM', 'REP-TANDEM-2'])
+      for (const res of await lookupMany(code, 12)) expect(res.body).toMatchObject({ skuId: null, skuCode: null });
   });
 
   it('units handed out through one replica show as out on lookups from both', async () => {

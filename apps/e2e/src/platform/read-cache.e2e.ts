@@ -19,7 +19,9 @@ describe('read-cache bus (real NATS)', () => {
   let previousNs: string | undefined;
   const connections: NatsConnectionService[] = [];
 
-  const replica = async (name: string): Promise<{ bus: ReadCacheBus; nats: NatsConnectionService; items: ReadCache<{ v: number }> }> => {
+  const replica = async (
+    name: string,
+  ): Promise<{ bus: ReadCacheBus; nats: NatsConnectionService; items: ReadCache<{ v: number }> }> => {
     const nats = new NatsConnectionService(natsUrl, name);
     await nats.connect();
     connections.push(nats);

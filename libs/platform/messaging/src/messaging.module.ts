@@ -58,7 +58,11 @@ export class MessagingModule {
       ...(options.publishesEvents ? [StreamProvisioner] : []),
       ...(options.outbox ? [OutboxRelay, DurableConsumers] : []),
       ...(options.readCache
-        ? [{ provide: READ_CACHE_OPTIONS, useValue: options.readCache }, { provide: READ_CACHE_SERVICE, useValue: options.service }, ReadCacheBus]
+        ? [
+            { provide: READ_CACHE_OPTIONS, useValue: options.readCache },
+            { provide: READ_CACHE_SERVICE, useValue: options.service },
+            ReadCacheBus,
+          ]
         : []),
     ];
     return {

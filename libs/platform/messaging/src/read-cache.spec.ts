@@ -43,7 +43,10 @@ describe('ReadCache (coherent read-through cache)', () => {
     };
     const both = Promise.all([cache.get('a', load), cache.get('a', load)]);
     gate.resolve({ v: 1, tags: [] });
-    expect(await both).toEqual([{ v: 1, tags: [] }, { v: 1, tags: [] }]);
+    expect(await both).toEqual([
+      { v: 1, tags: [] },
+      { v: 1, tags: [] },
+    ]);
     expect(loads).toBe(1);
   });
 

@@ -72,7 +72,10 @@ export class ReadCache<V extends object> implements Invalidatable {
     options: ReadCacheOptions,
     private readonly bus?: ReadCacheBus,
   ) {
-    this.entries = options.ttlMs > 0 && options.maxEntries > 0 ? new LRUCache<string, V>({ max: options.maxEntries, ttl: options.ttlMs }) : null;
+    this.entries =
+      options.ttlMs > 0 && options.maxEntries > 0
+        ? new LRUCache<string, V>({ max: options.maxEntries, ttl: options.ttlMs })
+        : null;
     bus?.register(this);
   }
 
@@ -111,7 +114,10 @@ export class ReadCache<V extends object> implements Invalidatable {
    * Several keys at once: hits from memory, the misses in one `loadMany` (whose answers are kept
    * unless invalidated meanwhile). Keys `loadMany` leaves out are absent and not cached.
    */
-  async getMany(keys: readonly string[], loadMany: (missing: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
+  async getMany(
+    keys: readonly string[],
+    loadMany: (missing: string[]) => Promise<Map<string, V>>,
+  ): Promise<Map<string, V>> {
     if (!this.entries) return loadMany([...keys]);
     const found = new Map<string, V>();
     const missing: string[] = [];
@@ -150,7 +156,8 @@ export class ReadCache<V extends object> implements Invalidatable {
 
   fill(tracker: FillTracker, entries: Iterable<readonly [string, V]>): void {
     if (!this.trackers.delete(tracker) || tracker.cleared || !this.entries) return;
-    for (const [key, value] of entries) if (!tracker.invalidated.has(key)) this.entries.set(key, structuredClone(value));
+    for (const [key, value] of entries)
+      if (!tracker.invalidated.has(key)) this.entries.set(key, structuredClone(value));
   }
 
   untrack(tracker: FillTracker): void {

@@ -45,7 +45,10 @@ export class RpcClient {
     const packet = { pattern: subject, data: { ctx, data }, id: `${process.pid}-${++sequence}` };
     let reply: ReplyPacket;
     try {
-      const msg = await this.nats.nc.request(subject, codec.encode(packet), { timeout: timeoutMs ?? this.defaultTimeoutMs, headers: h });
+      const msg = await this.nats.nc.request(subject, codec.encode(packet), {
+        timeout: timeoutMs ?? this.defaultTimeoutMs,
+        headers: h,
+      });
       reply = codec.decode(msg.data) as ReplyPacket;
     } catch (err) {
       throw toDomainError(err, name);

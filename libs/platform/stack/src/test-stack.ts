@@ -61,19 +61,34 @@ export class TestStack {
     // CPU, which on a 2-core machine would otherwise show up in every measured latency.
     const url = new URL(`${this.url}${path.startsWith('/health') || path.startsWith('/api/') ? '' : '/api/v1'}${path}`);
     if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
-    const { status, text, raw } = await new Promise<{ status: number; text: string; raw: string[] }>((resolve, reject) => {
-      const req = httpRequest(
-        { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers, agent: this.agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), raw: res.rawHeaders }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+    const { status, text, raw } = await new Promise<{ status: number; text: string; raw: string[] }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: `${url.pathname}${url.search}`,
+            method,
+            headers,
+            agent: this.agent,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString('utf8'),
+                raw: res.rawHeaders,
+              }),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      },
+    );
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -103,7 +118,11 @@ async function dropNamespace(mongoUrl: string, natsUrl: string, ns: string): Pro
     const { MongoClient } = await import('mongodb');
     const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
     try {
-      for (const service of SERVICES) await client.db(`${ns}_${service}`).dropDatabase().catch(() => undefined);
+      for (const service of SERVICES)
+        await client
+          .db(`${ns}_${service}`)
+          .dropDatabase()
+          .catch(() => undefined);
     } finally {
       await client.close().catch(() => undefined);
     }

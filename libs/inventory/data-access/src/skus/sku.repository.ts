@@ -61,7 +61,10 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
     return new Map(docs.map((d) => [d._id, this.toPlain(d)]));
   }
 
-  list(tenantId: string, query: { code?: string; q?: string; limit?: number; cursor?: string }): Promise<Page<SkuSnapshot>> {
+  list(
+    tenantId: string,
+    query: { code?: string; q?: string; limit?: number; cursor?: string },
+  ): Promise<Page<SkuSnapshot>> {
     const filter: QueryFilter<SkuDoc> = { ...LIVE };
     if (query.code !== undefined) filter.code = query.code;
     if (query.q) filter.name = { $regex: escapeRegex(query.q), $options: 'i' };
@@ -127,12 +130,15 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
   /** Removes a tombstone once its event is published (what remains after a crash is harmless). */
   async purgeIfPublished(tenantId: string, id: string): Promise<void> {
     await this.model
-      .deleteOne(tenantFilter<SkuDoc>(tenantId, { _id: id, deletedAt: { $exists: true }, '_outbox.0': { $exists: false } }))
+      .deleteOne(
+        tenantFilter<SkuDoc>(tenantId, { _id: id, deletedAt: { $exists: true }, '_outbox.0': { $exists: false } }),
+      )
       .exec();
   }
 
   private duplicate(err: unknown, code: string): unknown {
-    if (isDuplicateKeyError(err)) return new DomainError(ErrorCode.CONFLICT_DUPLICATE_CODE, `a SKU with code "${code}" already exists`);
+    if (isDuplicateKeyError(err))
+      return new DomainError(ErrorCode.CONFLICT_DUPLICATE_CODE, `a SKU with code "${code}" already exists`);
     return err;
   }
 }

@@ -47,14 +47,27 @@ export class CodeRepository implements OnModuleInit {
    * Claims every code or none: on any conflict the claims made here are deleted again and the
    * answer is 409 naming the codes already taken.
    */
-  async claimAll(tenantId: string, claims: CodeClaim[], takenAfterConflict?: (taken: StockItemCodeDoc[]) => Promise<StockItemCodeDoc[]>): Promise<void> {
+  async claimAll(
+    tenantId: string,
+    claims: CodeClaim[],
+    takenAfterConflict?: (taken: StockItemCodeDoc[]) => Promise<StockItemCodeDoc[]>,
+  ): Promise<void> {
     if (claims.length === 0) return;
     const now = new Date();
-    const docs = claims.map((c) => ({ _id: codeKey(tenantId, c.code), tenantId, code: c.code, stockItemId: c.stockItemId, createdAt: now }));
+    const docs = claims.map((c) => ({
+      _id: codeKey(tenantId, c.code),
+      tenantId,
+      code: c.code,
+      stockItemId: c.stockItemId,
+      createdAt: now,
+    }));
     const tracker = this.owners.track();
     try {
       await this.model.collection.insertMany(docs as never[], { ordered: false });
-      this.owners.fill(tracker, docs.map((d) => [d._id, { stockItemId: d.stockItemId }] as const));
+      this.owners.fill(
+        tracker,
+        docs.map((d) => [d._id, { stockItemId: d.stockItemId }] as const),
+      );
       return;
     } catch (err) {
       this.owners.untrack(tracker);
@@ -67,14 +80,21 @@ export class CodeRepository implements OnModuleInit {
     const keys = docs.map((d) => d._id);
     const existing: StockItemCodeDoc[] = [];
     for (let i = 0; i < keys.length; i += 100) {
-      existing.push(...(await this.model.find({ _id: { $in: keys.slice(i, i + 100) } }).lean<StockItemCodeDoc[]>().exec()));
+      existing.push(
+        ...(await this.model
+          .find({ _id: { $in: keys.slice(i, i + 100) } })
+          .lean<StockItemCodeDoc[]>()
+          .exec()),
+      );
     }
     let taken = existing.filter((d) => !ours.has(d.stockItemId));
     // Stale claims (left by a crash between claiming and writing the item) may be reclaimed once.
     if (takenAfterConflict && taken.length > 0) {
       const stillTaken = await takenAfterConflict(taken);
       if (stillTaken.length === 0) {
-        const missing = claims.filter((c) => !existing.some((d) => d._id === codeKey(tenantId, c.code) && ours.has(d.stockItemId)));
+        const missing = claims.filter(
+          (c) => !existing.some((d) => d._id === codeKey(tenantId, c.code) && ours.has(d.stockItemId)),
+        );
         return this.claimAll(tenantId, missing, undefined).catch(async (err: unknown) => {
           await this.releaseClaims(tenantId, claims);
           throw err;
@@ -98,7 +118,10 @@ export class CodeRepository implements OnModuleInit {
       for (let i = 0; i < claims.length; i += 100) {
         const chunk = claims.slice(i, i + 100);
         await this.model
-          .deleteMany({ _id: { $in: chunk.map((c) => codeKey(tenantId, c.code)) }, stockItemId: { $in: [...new Set(chunk.map((c) => c.stockItemId))] } })
+          .deleteMany({
+            _id: { $in: chunk.map((c) => codeKey(tenantId, c.code)) },
+            stockItemId: { $in: [...new Set(chunk.map((c) => c.stockItemId))] },
+          })
           .exec();
       }
     } finally {
@@ -108,7 +131,8 @@ export class CodeRepository implements OnModuleInit {
 
   async deleteStale(tenantId: string, stale: StockItemCodeDoc[]): Promise<void> {
     try {
-      for (const d of stale) await this.model.deleteOne({ _id: codeKey(tenantId, d.code), stockItemId: d.stockItemId }).exec();
+      for (const d of stale)
+        await this.model.deleteOne({ _id: codeKey(tenantId, d.code), stockItemId: d.stockItemId }).exec();
     } finally {
       await this.owners.invalidate(stale.map((d) => codeKey(tenantId, d.code)));
     }
@@ -117,7 +141,9 @@ export class CodeRepository implements OnModuleInit {
   /** The id of the item that claimed the code (a new claim needs no invalidation: misses are not cached). */
   async ownerOf(tenantId: string, code: string): Promise<string | null> {
     const key = codeKey(tenantId, code);
-    const owner = await this.owners.get(key, () => this.model.findById(key, { _id: 0, stockItemId: 1 }).lean<{ stockItemId: string }>().exec());
+    const owner = await this.owners.get(key, () =>
+      this.model.findById(key, { _id: 0, stockItemId: 1 }).lean<{ stockItemId: string }>().exec(),
+    );
     return owner?.stockItemId ?? null;
   }
 }

@@ -7,7 +7,10 @@ import type { Model, QueryFilter } from 'mongoose';
 import { StockItemDoc } from './stock-item.schema';
 
 /** A stock item as stored, without its embedded history (what reads and snapshots need). */
-export type StockItemRecord = Omit<StockItemDoc, 'timeline' | 'ledger' | 'appliedKeys' | 'outByOrder' | '_outbox' | 'updatedAt'>;
+export type StockItemRecord = Omit<
+  StockItemDoc,
+  'timeline' | 'ledger' | 'appliedKeys' | 'outByOrder' | '_outbox' | 'updatedAt'
+>;
 
 /** Everything, history included (what a change needs to decide). */
 export type StockItemFull = Omit<StockItemDoc, '_outbox' | 'updatedAt'>;
@@ -16,7 +19,12 @@ const VIEW = { timeline: 0, ledger: 0, appliedKeys: 0, outByOrder: 0, _outbox: 0
 
 /** What one change writes: new field values, and what it appends to the embedded history. */
 export interface StockItemWrite {
-  set: Partial<Pick<StockItemDoc, 'skuId' | 'quantity' | 'codes' | 'locationId' | 'condition' | 'status' | 'state' | 'overrides' | 'outByOrder'>>;
+  set: Partial<
+    Pick<
+      StockItemDoc,
+      'skuId' | 'quantity' | 'codes' | 'locationId' | 'condition' | 'status' | 'state' | 'overrides' | 'outByOrder'
+    >
+  >;
   timeline: TimelineEntry[];
   ledgerEntry?: LedgerEntry;
   appliedKey?: string;
@@ -71,11 +79,21 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
   }
 
   async findFull(tenantId: string, id: string): Promise<StockItemFull | null> {
-    return this.model.findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { _outbox: 0 }).lean<StockItemFull>().exec();
+    return this.model
+      .findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { _outbox: 0 })
+      .lean<StockItemFull>()
+      .exec();
   }
 
-  async findHistory(tenantId: string, id: string, field: 'timeline' | 'ledger'): Promise<Pick<StockItemDoc, 'timeline' | 'ledger'> | null> {
-    return this.model.findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { [field]: 1 }).lean<StockItemDoc>().exec();
+  async findHistory(
+    tenantId: string,
+    id: string,
+    field: 'timeline' | 'ledger',
+  ): Promise<Pick<StockItemDoc, 'timeline' | 'ledger'> | null> {
+    return this.model
+      .findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { [field]: 1 })
+      .lean<StockItemDoc>()
+      .exec();
   }
 
   async list(
@@ -87,15 +105,25 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     const n = Math.min(Math.max(1, limit), MAX_LIMIT);
     const after = decodeCursor(cursor);
     const query: QueryFilter<StockItemDoc> = {};
-    for (const key of ['skuId', 'locationId', 'status', 'tracking'] as const) if (filter[key] !== undefined) query[key] = filter[key];
+    for (const key of ['skuId', 'locationId', 'status', 'tracking'] as const)
+      if (filter[key] !== undefined) query[key] = filter[key];
     if (after) query._id = { $gt: after };
-    const docs = await this.model.find(tenantFilter<StockItemDoc>(tenantId, query), VIEW).sort({ _id: 1 }).limit(n + 1).lean<StockItemDoc[]>().exec();
+    const docs = await this.model
+      .find(tenantFilter<StockItemDoc>(tenantId, query), VIEW)
+      .sort({ _id: 1 })
+      .limit(n + 1)
+      .lean<StockItemDoc[]>()
+      .exec();
     const items = docs.slice(0, n).map((d) => this.toPlain(d));
     return { items, nextCursor: docs.length > n ? encodeCursor(docs[n - 1]._id) : null };
   }
 
   async linkedTo(tenantId: string, skuId: string): Promise<StockItemRecord[]> {
-    const docs = await this.model.find(tenantFilter<StockItemDoc>(tenantId, { skuId }), VIEW).sort({ _id: 1 }).lean<StockItemDoc[]>().exec();
+    const docs = await this.model
+      .find(tenantFilter<StockItemDoc>(tenantId, { skuId }), VIEW)
+      .sort({ _id: 1 })
+      .lean<StockItemDoc[]>()
+      .exec();
     return docs.map((d) => this.toPlain(d));
   }
 
@@ -128,14 +156,19 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
       throw err;
     }
     // Write-through: this replica reads its new items from memory from now on.
-    this.records.fill(tracker, stored.map((d) => [d._id, this.toPlain(d)] as const));
+    this.records.fill(
+      tracker,
+      stored.map((d) => [d._id, this.toPlain(d)] as const),
+    );
     if (stored.some((d) => d.skuId)) await this.skuCounts.invalidateAll();
   }
 
   async deleteMany(tenantId: string, ids: string[]): Promise<void> {
     try {
       for (let i = 0; i < ids.length; i += 100) {
-        await this.model.deleteMany(tenantFilter<StockItemDoc>(tenantId, { _id: { $in: ids.slice(i, i + 100) } })).exec();
+        await this.model
+          .deleteMany(tenantFilter<StockItemDoc>(tenantId, { _id: { $in: ids.slice(i, i + 100) } }))
+          .exec();
       }
     } finally {
       await this.records.invalidate(ids);
@@ -151,7 +184,10 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     if (write.appliedKey) push['appliedKeys'] = write.appliedKey;
     try {
       await this.model
-        .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: push })
+        .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), {
+          $set: { ...write.set, version: write.version },
+          $push: push,
+        })
         .exec();
     } finally {
       await this.records.invalidate([id]);
@@ -165,7 +201,10 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     try {
       for (const { id, write } of writes) {
         await this.model
-          .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { $set: { ...write.set, version: write.version }, $push: { _outbox: write.event } })
+          .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), {
+            $set: { ...write.set, version: write.version },
+            $push: { _outbox: write.event },
+          })
           .exec();
       }
     } finally {
