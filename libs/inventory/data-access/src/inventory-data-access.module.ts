@@ -5,6 +5,7 @@ import { LocationRepository } from './locations/location.repository';
 import { LocationDoc, LocationSchema } from './locations/location.schema';
 import { LocationsService } from './locations/locations.service';
 import { BatchOutboxFlusher } from './outbox-batch';
+import { SkuFanOutConsumer } from './skus/sku-fanout.consumer';
 import { SkuRepository } from './skus/sku.repository';
 import { SkuDoc, SkuSchema } from './skus/sku.schema';
 import { SkusService } from './skus/skus.service';
@@ -29,6 +30,7 @@ import { StockItemsService } from './stock-items/stock-items.service';
     LocationsService,
     SkuRepository,
     SkusService,
+    SkuFanOutConsumer,
     StockItemRepository,
     CodeRepository,
     StockItemsService,

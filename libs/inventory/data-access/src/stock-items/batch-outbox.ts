@@ -58,7 +58,14 @@ export class BatchOutbox implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   /** Step 1: the events, staged (not yet publishable). */
   async stage(id: string, tenantId: string, stockItemIds: string[], events: EventEnvelope[]): Promise<void> {
-    await this.model.collection.insertOne({ _id: id, tenantId, stockItemIds, staged: events, _outbox: [], createdAt: new Date() } as never);
+    await this.model.collection.insertOne({
+      _id: id,
+      tenantId,
+      stockItemIds,
+      staged: events,
+      _outbox: [],
+      createdAt: new Date(),
+    } as never);
   }
 
   /** Step 3, after the items are stored: make the events publishable and publish them. */
@@ -79,7 +86,10 @@ export class BatchOutbox implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async recover(): Promise<void> {
     const old = await this.model
-      .find({ 'staged.0': { $exists: true }, createdAt: { $lt: new Date(Date.now() - RECOVER_AFTER_MS) } }, { _id: 1, stockItemIds: 1 })
+      .find(
+        { 'staged.0': { $exists: true }, createdAt: { $lt: new Date(Date.now() - RECOVER_AFTER_MS) } },
+        { _id: 1, stockItemIds: 1 },
+      )
       .limit(20)
       .lean<StockItemBatchDoc[]>()
       .exec();
@@ -92,7 +102,10 @@ export class BatchOutbox implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.recover().catch((err: unknown) => this.logger.warn(`batch recovery failed: ${String(err)}`)), 30_000);
+    this.timer = setInterval(
+      () => void this.recover().catch((err: unknown) => this.logger.warn(`batch recovery failed: ${String(err)}`)),
+      30_000,
+    );
     this.timer.unref();
   }
 

@@ -22,7 +22,16 @@ export interface StockItemWrite {
   set: Partial<
     Pick<
       StockItemDoc,
-      'skuId' | 'quantity' | 'codes' | 'locationId' | 'condition' | 'status' | 'state' | 'overrides' | 'outByOrder'
+      | 'skuId'
+      | 'skuVersion'
+      | 'quantity'
+      | 'codes'
+      | 'locationId'
+      | 'condition'
+      | 'status'
+      | 'state'
+      | 'overrides'
+      | 'outByOrder'
     >
   >;
   timeline: TimelineEntry[];
@@ -62,6 +71,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
       state: doc.state,
       overrides: doc.overrides ?? {},
       version: doc.version,
+      skuVersion: doc.skuVersion ?? 0,
       createdAt: doc.createdAt,
     };
   }

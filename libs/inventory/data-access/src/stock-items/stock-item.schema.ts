@@ -66,6 +66,13 @@ export class StockItemDoc {
   @Prop({ required: true, default: 1 })
   version!: number;
 
+  /**
+   * Version of the linked SKU that the item's last snapshot event reflects (0: none). A SKU edit
+   * re-publishes the snapshots of linked items below its version, so re-running it is harmless.
+   */
+  @Prop({ type: Number, default: 0 })
+  skuVersion!: number;
+
   @Prop({ type: [Object], default: [] })
   _outbox!: EventEnvelope[];
 

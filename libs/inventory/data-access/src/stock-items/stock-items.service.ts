@@ -104,14 +104,21 @@ export class StockItemsService {
     const owner = await this.codes.ownerOf(ctx.tenantId, code);
     const record = owner ? await this.items.findById(ctx.tenantId, owner) : null;
     // A claim left by a crash, or not yet written, finds nothing.
-    if (!record || !record.codes.includes(code)) throw new DomainError(ErrorCode.NOT_FOUND, `no stock item has the code "${code}"`);
+    if (!record || !record.codes.includes(code))
+      throw new DomainError(ErrorCode.NOT_FOUND, `no stock item has the code "${code}"`);
     return this.compose(record, record.skuId ? await this.skus.findById(ctx.tenantId, record.skuId) : null);
   }
 
   async list(ctx: RequestContext, query: ListStockItemsRequest): Promise<Page<StockItem>> {
     const page = await this.items.list(ctx.tenantId, query, query.limit, query.cursor);
-    const skus = await this.skus.findMany(ctx.tenantId, page.items.map((r) => r.skuId).filter((s): s is string => !!s));
-    return { items: page.items.map((r) => this.compose(r, r.skuId ? (skus.get(r.skuId) ?? null) : null)), nextCursor: page.nextCursor };
+    const skus = await this.skus.findMany(
+      ctx.tenantId,
+      page.items.map((r) => r.skuId).filter((s): s is string => !!s),
+    );
+    return {
+      items: page.items.map((r) => this.compose(r, r.skuId ? (skus.get(r.skuId) ?? null) : null)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async ledger(ctx: RequestContext, id: string): Promise<Ledger> {
@@ -142,6 +149,7 @@ export class StockItemsService {
     const overrides = patchOverrides({}, input.overrides ?? {});
     const doc = this.newDoc(ctx, id, {
       skuId: sku?.id ?? null,
+      skuVersion: sku?.version ?? 0,
       tracking: input.tracking,
       quantity,
       codes,
@@ -153,12 +161,18 @@ export class StockItemsService {
     doc._outbox = [this.event(ctx, InventoryEvents.stockItemRegistered, item, doc.timeline)];
     const model = this.items.mongooseModel;
     return this.locks.run(OutboxRelay.lockKey(model, id), async () => {
-      await this.claim(ctx, codes.map((code) => ({ code, stockItemId: id })));
+      await this.claim(
+        ctx,
+        codes.map((code) => ({ code, stockItemId: id })),
+      );
       try {
         await this.items.insertMany([doc]);
       } catch (err) {
         await this.items.deleteMany(ctx.tenantId, [id]).catch(() => undefined);
-        await this.codes.releaseClaims(ctx.tenantId, codes.map((code) => ({ code, stockItemId: id })));
+        await this.codes.releaseClaims(
+          ctx.tenantId,
+          codes.map((code) => ({ code, stockItemId: id })),
+        );
         throw err;
       }
       await this.outbox.flush(model as never, id);
@@ -184,6 +198,7 @@ export class StockItemsService {
     const docs = ids.map((id, i) =>
       this.newDoc(ctx, id, {
         skuId: input.skuId,
+        skuVersion: sku?.version ?? 0,
         tracking: 'serialized',
         quantity: 1,
         codes: [claims[i].code],
@@ -260,7 +275,14 @@ export class StockItemsService {
       const next = adjustPool(full.tracking, full.quantity, full.state, input.delta);
       return {
         set: next,
-        timeline: [{ type: 'adjusted', at: now(), quantity: input.delta, data: { delta: input.delta, reason: input.reason, quantity: next.quantity } }],
+        timeline: [
+          {
+            type: 'adjusted',
+            at: now(),
+            quantity: input.delta,
+            data: { delta: input.delta, reason: input.reason, quantity: next.quantity },
+          },
+        ],
       };
     });
   }
@@ -282,10 +304,16 @@ export class StockItemsService {
     return this.change(ctx, cmd.stockItemId, (full) => {
       if (full.appliedKeys.includes(key)) return null;
       if (isRetired(full.status)) {
-        throw new DomainError(ErrorCode.INVALID_STATE_TRANSITION, `the item is ${full.status} and cannot be handed out`);
+        throw new DomainError(
+          ErrorCode.INVALID_STATE_TRANSITION,
+          `the item is ${full.status} and cannot be handed out`,
+        );
       }
       const out = handOutUnits(full.tracking, full.state, cmd.quantity);
-      const outByOrder = { ...(full.outByOrder ?? {}), [cmd.orderId]: (full.outByOrder?.[cmd.orderId] ?? 0) + out.quantity };
+      const outByOrder = {
+        ...(full.outByOrder ?? {}),
+        [cmd.orderId]: (full.outByOrder?.[cmd.orderId] ?? 0) + out.quantity,
+      };
       return {
         set: { state: out.state, outByOrder },
         timeline: [{ type: 'handed_out', at: now(), quantity: out.quantity, orderId: cmd.orderId }],
@@ -305,12 +333,23 @@ export class StockItemsService {
       else delete outByOrder[cmd.orderId];
       const at = now();
       const timeline: TimelineEntry[] = [
-        { type: 'returned', at, quantity: back.quantity, orderId: cmd.orderId, ...(cmd.condition ? { data: { condition: cmd.condition } } : {}) },
+        {
+          type: 'returned',
+          at,
+          quantity: back.quantity,
+          orderId: cmd.orderId,
+          ...(cmd.condition ? { data: { condition: cmd.condition } } : {}),
+        },
       ];
       const set: Change['set'] = { state: back.state, outByOrder };
       if (cmd.condition !== undefined && cmd.condition !== full.condition) {
         set.condition = cmd.condition;
-        timeline.push({ type: 'condition_changed', at, orderId: cmd.orderId, data: { from: full.condition, to: cmd.condition } });
+        timeline.push({
+          type: 'condition_changed',
+          at,
+          orderId: cmd.orderId,
+          data: { from: full.condition, to: cmd.condition },
+        });
       }
       return { set, timeline, appliedKey: key };
     });
@@ -338,10 +377,21 @@ export class StockItemsService {
       const at = now();
       const timeline: TimelineEntry[] = [];
       if (full.tracking === 'pooled') {
-        timeline.push({ type: 'adjusted', at, quantity: -sale.sold, orderId: cmd.orderId, data: { delta: -sale.sold, reason: 'sold', quantity: sale.quantity } });
+        timeline.push({
+          type: 'adjusted',
+          at,
+          quantity: -sale.sold,
+          orderId: cmd.orderId,
+          data: { delta: -sale.sold, reason: 'sold', quantity: sale.quantity },
+        });
       }
       if (sale.status !== full.status) {
-        timeline.push({ type: 'status_changed', at, orderId: cmd.orderId, data: { from: full.status, to: sale.status } });
+        timeline.push({
+          type: 'status_changed',
+          at,
+          orderId: cmd.orderId,
+          data: { from: full.status, to: sale.status },
+        });
       }
       return {
         set: { quantity: sale.quantity, state: sale.state, status: sale.status, outByOrder },
@@ -367,15 +417,20 @@ export class StockItemsService {
     await this.locks.runAll(
       ids.map((id) => OutboxRelay.lockKey(model, id)),
       async () => {
-        const fresh = (await this.items.linkedTo(ctx.tenantId, sku.id)).filter((r) => lockedIds.has(r._id));
+        // Items whose snapshot already reflects this SKU version are left alone, so a second run
+        // (the recovery consumer after a crash, or a redelivery) publishes nothing twice.
+        const fresh = (await this.items.linkedTo(ctx.tenantId, sku.id)).filter(
+          (r) => lockedIds.has(r._id) && (unlink || (r.skuVersion ?? 0) < sku.version),
+        );
         const reason = unlink ? 'sku_deleted' : 'sku_updated';
         const writes = fresh.map((r) => {
           const version = r.version + 1;
-          const next: StockItemRecord = { ...r, version, ...(unlink ? { skuId: null } : {}) };
-          const item = this.compose(next, unlink ? null : sku);
+          const set: StockItemWrite['set'] = unlink ? { skuId: null, skuVersion: 0 } : { skuVersion: sku.version };
+          const item = this.compose({ ...r, ...set, version }, unlink ? null : sku);
           const event = this.event(ctx, InventoryEvents.stockItemChanged, item, [], { reason });
-          return { id: r._id, write: { set: unlink ? { skuId: null } : {}, timeline: [], version, event } };
+          return { id: r._id, write: { set, timeline: [], version, event } };
         });
+        if (writes.length === 0) return;
         await this.items.applyEach(ctx.tenantId, writes);
         await this.fanOutOutbox.flush(
           model as never,
@@ -397,15 +452,26 @@ export class StockItemsService {
     return this.locks.run(OutboxRelay.lockKey(model, id), async () => {
       const full = await this.getFull(ctx, id);
       const change = await decide(full);
-      const nextRecord: StockItemRecord = { ...full, ...change?.set, version: change ? full.version + 1 : full.version };
+      const nextRecord: StockItemRecord = {
+        ...full,
+        ...change?.set,
+        version: change ? full.version + 1 : full.version,
+      };
       const sku = nextRecord.skuId ? await this.skus.findById(ctx.tenantId, nextRecord.skuId) : null;
       const item = this.compose(nextRecord, sku);
       if (!change) return item;
-      const event = this.event(ctx, InventoryEvents.stockItemChanged, item, change.timeline, change.ledgerEntry ? { ledgerEntry: change.ledgerEntry } : {});
+      const event = this.event(
+        ctx,
+        InventoryEvents.stockItemChanged,
+        item,
+        change.timeline,
+        change.ledgerEntry ? { ledgerEntry: change.ledgerEntry } : {},
+      );
       if (change.claim?.length) await this.claim(ctx, change.claim);
       try {
         await this.items.apply(ctx.tenantId, id, {
-          set: change.set,
+          // The snapshot in this event reflects the SKU as read above.
+          set: { ...change.set, skuVersion: sku?.version ?? 0 },
           timeline: change.timeline,
           ledgerEntry: change.ledgerEntry,
           appliedKey: change.appliedKey,
@@ -461,13 +527,17 @@ export class StockItemsService {
   }
 
   private async requireLocation(ctx: RequestContext, locationId: string, field: string): Promise<void> {
-    if (!(await this.locations.findById(ctx.tenantId, locationId))) throw DomainError.invalid(field, `no location ${locationId}`);
+    if (!(await this.locations.findById(ctx.tenantId, locationId)))
+      throw DomainError.invalid(field, `no location ${locationId}`);
   }
 
   private newDoc(
     ctx: RequestContext,
     id: string,
-    fields: Pick<StockItemDoc, 'skuId' | 'tracking' | 'quantity' | 'codes' | 'locationId' | 'condition' | 'overrides'>,
+    fields: Pick<
+      StockItemDoc,
+      'skuId' | 'skuVersion' | 'tracking' | 'quantity' | 'codes' | 'locationId' | 'condition' | 'overrides'
+    >,
   ): Omit<StockItemDoc, 'createdAt' | 'updatedAt'> & { createdAt: Date } {
     const createdAt = new Date();
     return {
@@ -519,11 +589,32 @@ export class StockItemsService {
     changes: TimelineEntry[],
     extra: Partial<StockItemEvent> = {},
   ): EventEnvelope<StockItemEvent> {
-    return outboxEvent<StockItemEvent>(type, ctx.tenantId, item.id, item.version, { item, changes, ...extra }, ctx.requestId);
+    return outboxEvent<StockItemEvent>(
+      type,
+      ctx.tenantId,
+      item.id,
+      item.version,
+      { item, changes, ...extra },
+      ctx.requestId,
+    );
   }
 
-  private ledgerEntry(type: 'income' | 'cost', amount: { amount: number; currency: string }, reason: string, note?: string, orderId?: string): LedgerEntry {
-    return { id: newId(IdPrefix.ledgerEntry), type, amount: { amount: amount.amount, currency: amount.currency }, reason, note: note ?? null, orderId: orderId ?? null, at: now() };
+  private ledgerEntry(
+    type: 'income' | 'cost',
+    amount: { amount: number; currency: string },
+    reason: string,
+    note?: string,
+    orderId?: string,
+  ): LedgerEntry {
+    return {
+      id: newId(IdPrefix.ledgerEntry),
+      type,
+      amount: { amount: amount.amount, currency: amount.currency },
+      reason,
+      note: note ?? null,
+      orderId: orderId ?? null,
+      at: now(),
+    };
   }
 
   private ledgerTimeline(entry: LedgerEntry): TimelineEntry {
