@@ -61,6 +61,11 @@ export function cacheSubject(service: ServiceName): string {
   return `${namespace()}.cache.${service}`;
 }
 
+/** The key-value bucket where the replicas of a service take turns on one record (ClusterLeases). */
+export function lockBucket(service: ServiceName): string {
+  return `${namespace()}_${service}_locks`.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
 /** The JetStream key-value bucket holding allocation leases. */
 export function leaseBucket(): string {
   return `${namespace()}_leases`.replace(/[^A-Za-z0-9_-]/g, '_');

@@ -108,4 +108,28 @@ describe('inventory with two replicas: read caches stay coherent across replicas
     expect(handed.ok).toBe(true);
     for (const res of await lookupMany('REP-POOL')) expect(res.body.state).toEqual({ in: 6, out: 4 });
   });
+
+  it('a rush of hand-outs of one pool through both replicas at once never loses a unit nor hands out more than are in', async () => {
+    const pool = await inv.item({ tracking: 'pooled', quantity: 20, codes: ['REP-RUSH'], locationId: loc });
+    const handled = (file: string) =>
+      logOf(file)
+        .split('\n')
+        .filter((l) => l.includes('stock-item.hand-out') && l.includes('"handled"')).length;
+    const before = [handled('inventory.log'), handled('inventory-2.log')];
+    const results = await Promise.all(
+      Array.from({ length: 26 }, (_, i) =>
+        inv.command('handOut', { stockItemId: pool.id, orderId: `ord_RUSH${i}`, quantity: 1 }),
+      ),
+    );
+    // Both replicas took part (otherwise there was no race to win).
+    expect(handled('inventory.log')).toBeGreaterThan(before[0]);
+    expect(handled('inventory-2.log')).toBeGreaterThan(before[1]);
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    const refused = results.filter((r): r is Extract<(typeof results)[number], { ok: false }> => !r.ok);
+    expect(refused).toHaveLength(6);
+    for (const r of refused) expect(r.error.code).toBe('CONFLICT');
+    expect((await stack.http('GET', `/stock-items/${pool.id}`)).body.state).toEqual({ in: 0, out: 20 });
+    const timeline = (await stack.http('GET', `/stock-items/${pool.id}/timeline`)).body.items;
+    expect(timeline.filter((e: { type: string }) => e.type === 'handed_out')).toHaveLength(20);
+  });
 });

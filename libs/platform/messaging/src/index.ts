@@ -3,6 +3,7 @@ export * from './jetstream-setup';
 export * from './event-publisher';
 export * from './outbox';
 export * from './keyed-mutex';
+export * from './cluster-leases';
 export * from './durable-consumer';
 export * from './rpc-client';
 export * from './rpc-server';

@@ -1,17 +1,31 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { ClusterLeases } from './cluster-leases';
 
 /**
- * Runs tasks one at a time per key, in arrival order, inside this process. Used to serialize
- * the writers of one aggregate, because FerretDB applies conditional updates as
- * read-modify-write (two concurrent updates of one document can lose one).
+ * Runs tasks one at a time per key, in arrival order: inside this process by a queue per key,
+ * and across the replicas of the service by a lease per key (`ClusterLeases`, when the app has
+ * one). Used to serialize the writers of one aggregate, because FerretDB applies conditional
+ * updates as read-modify-write (two concurrent updates of one document can lose one).
  */
 @Injectable()
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  constructor(@Optional() private readonly leases?: ClusterLeases) {}
+
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const current = previous.then(task, task);
+    const leased = this.leases
+      ? async () => {
+          const release = await (this.leases as ClusterLeases).acquire(key);
+          try {
+            return await task();
+          } finally {
+            await release();
+          }
+        }
+      : task;
+    const current = previous.then(leased, leased);
     const tail = current.catch(() => undefined);
     this.tails.set(key, tail);
     try {

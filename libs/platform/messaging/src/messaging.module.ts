@@ -3,6 +3,7 @@ import { eventStream, ServiceName } from '@circulate/contracts';
 import { DurableConsumers } from './durable-consumer';
 import { EventPublisher } from './event-publisher';
 import { ensureStream } from './jetstream-setup';
+import { ClusterLeases, LEASES_SERVICE } from './cluster-leases';
 import { KeyedMutex } from './keyed-mutex';
 import { NatsConnectionService } from './nats-connection';
 import { OutboxRelay } from './outbox';
@@ -48,7 +49,17 @@ export class MessagingModule {
           return nats;
         },
       },
-      KeyedMutex,
+      ...(options.outbox
+        ? [
+            { provide: LEASES_SERVICE, useValue: options.service },
+            ClusterLeases,
+            {
+              provide: KeyedMutex,
+              useFactory: (leases: ClusterLeases) => new KeyedMutex(leases),
+              inject: [ClusterLeases],
+            },
+          ]
+        : [KeyedMutex]),
       EventPublisher,
       {
         provide: RpcClient,
