@@ -1,4 +1,4 @@
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
@@ -15,6 +15,8 @@ export function requestIdOf(req: IncomingMessage & { id?: unknown }): string {
 /** Structured JSON logs; HTTP requests carry an id that travels on to the services. */
 export function loggingModule(service: string, level: string): DynamicModule {
   return LoggerModule.forRoot({
+    // Every route, in Nest 11's path syntax (nestjs-pino's default '*' draws a deprecation warning).
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       name: service,
