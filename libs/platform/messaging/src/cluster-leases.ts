@@ -65,7 +65,9 @@ export class ClusterLeases implements OnApplicationShutdown {
 
   /** Waits for the lease of `key` and returns its release. */
   async acquire(key: string): Promise<() => Promise<void>> {
-    const kv = await this.kv();
+    const kv = await this.kv().catch((err: unknown) => {
+      throw this.unavailable(err);
+    });
     const k = kvKey(key);
     const value = new TextEncoder().encode(this.owner);
     const deadline = Date.now() + ACQUIRE_TIMEOUT_MS;
@@ -77,7 +79,7 @@ export class ClusterLeases implements OnApplicationShutdown {
         else if (entry.operation !== 'PUT') revision = await kv.update(k, value, entry.revision);
         if (revision !== undefined) return this.hold({ key: k, revision }, kv);
       } catch (err) {
-        if (!isRaceLost(err)) throw err;
+        if (!isRaceLost(err)) throw this.unavailable(err);
       }
       if (Date.now() > deadline) {
         throw new DomainError(
@@ -88,6 +90,15 @@ export class ClusterLeases implements OnApplicationShutdown {
       // Held elsewhere: back off a little, with jitter, so waiting replicas do not march in step.
       await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())));
     }
+  }
+
+  /** NATS away or JetStream unable to answer: the write waits for nothing and answers 503. */
+  private unavailable(err: unknown): DomainError {
+    this.logger.warn(`no lease (NATS key-value unavailable): ${String(err)}`);
+    return new DomainError(
+      ErrorCode.DEPENDENCY_UNAVAILABLE,
+      'cannot coordinate with the other replicas right now (NATS unavailable); try again',
+    );
   }
 
   private hold(lease: Held, kv: KV): () => Promise<void> {
