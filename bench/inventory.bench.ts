@@ -16,6 +16,7 @@ import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/plat
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
 const TOTAL = Number(process.env['BENCH_TOTAL'] ?? 10_000);
 const LOOKUPS = 1000;
+const CHANGES = 200;
 /** Lookups before measuring, so the JIT has compiled the lookup path (a running server has). */
 const WARMUP = 1000;
 
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   }
   log('Booting the stack…');
   // The services' own defaults (outbox sweep every 30 s, read caches on), as deployed.
-  const stack = await startTestStack({ env: { LOG_LEVEL: 'warn' } });
+  const stack = await startTestStack({ env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' } });
   try {
     const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
     const skuId = (
@@ -117,6 +118,19 @@ async function main(): Promise<void> {
     };
     // As deployed: the inventory replica that registered the items has them in its read caches.
     const samples = await lookups('read caches on');
+
+    // One change of one item: its lease, read, write (fields, timeline and event in one document
+    // write), cache invalidation broadcast and event publish.
+    log(`Stock item changes (PATCH condition): ${CHANGES} measured…`);
+    const changes: number[] = [];
+    for (let i = 0; i < CHANGES; i++) {
+      const { id } = await ok(stack, 'GET', `/stock-items/lookup?code=${pick()}`);
+      const t0 = process.hrtime.bigint();
+      await ok(stack, 'PATCH', `/stock-items/${id}`, { condition: i % 2 ? 'good' : 'worn' });
+      changes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    changes.sort((a, b) => a - b);
+
     // Every lookup from the database: the inventory service restarted with its caches off.
     log('Restarting inventory with READ_CACHE_TTL_MS=0…');
     await stack.apps.stop('inventory');
@@ -142,6 +156,7 @@ async function main(): Promise<void> {
         max: round(samples[samples.length - 1]),
         targetP50: 3,
       },
+      itemChangeMs: { count: CHANGES, p50: round(pct(changes, 50)), p99: round(pct(changes, 99)) },
       lookupCachesOffMs: {
         count: LOOKUPS,
         items: TOTAL,
@@ -160,6 +175,7 @@ async function main(): Promise<void> {
       [`code lookup p99`, `${results.lookupMs.p99} ms`],
       [`code lookup p50, read caches off (every lookup reads the database)`, `${results.lookupCachesOffMs.p50} ms`],
       [`code lookup p99, read caches off`, `${results.lookupCachesOffMs.p99} ms`],
+      [`stock item change (PATCH condition) p50 / p99 (${CHANGES} changes)`, `${results.itemChangeMs.p50} / ${results.itemChangeMs.p99} ms`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log('\nInventory benchmark (gateway → NATS → inventory → FerretDB)');

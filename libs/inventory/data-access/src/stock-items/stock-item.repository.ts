@@ -88,11 +88,15 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     return record && record.tenantId === tenantId ? record : null;
   }
 
+  /**
+   * Reads and writes of one item go by `_id` alone and check the tenant here (reads) or rely on
+   * the read that the same lock made (writes): FerretDB v1 answers only an `_id`-only filter from
+   * the index; `_id` + `tenantId` scans until it finds the document (measured: 0.6–1.6 s per
+   * change of an item late in a 10,000-item collection, against ~30 ms by `_id`).
+   */
   async findFull(tenantId: string, id: string): Promise<StockItemFull | null> {
-    return this.model
-      .findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { _outbox: 0 })
-      .lean<StockItemFull>()
-      .exec();
+    const doc = await this.model.findById(id, { _outbox: 0 }).lean<StockItemFull>().exec();
+    return doc && doc.tenantId === tenantId ? doc : null;
   }
 
   async findHistory(
@@ -100,10 +104,11 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     id: string,
     field: 'timeline' | 'ledger',
   ): Promise<Pick<StockItemDoc, 'timeline' | 'ledger'> | null> {
-    return this.model
-      .findOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), { [field]: 1 })
+    const doc = await this.model
+      .findById(id, { tenantId: 1, [field]: 1 })
       .lean<StockItemDoc>()
       .exec();
+    return doc && doc.tenantId === tenantId ? doc : null;
   }
 
   async list(
@@ -186,35 +191,30 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     }
   }
 
-  /** One change of one item: fields, history and outbox event in one document write. */
-  async apply(tenantId: string, id: string, write: StockItemWrite): Promise<void> {
+  /**
+   * One change of one item: fields, history and outbox event in one document write. By `_id`
+   * alone (see findFull): the caller read the item, for this tenant, under the same lock.
+   */
+  async apply(id: string, write: StockItemWrite): Promise<void> {
     const push: Record<string, unknown> = { _outbox: write.event };
     if (write.timeline.length) push['timeline'] = { $each: write.timeline };
     if (write.ledgerEntry) push['ledger'] = write.ledgerEntry;
     if (write.appliedKey) push['appliedKeys'] = write.appliedKey;
     try {
-      await this.model
-        .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), {
-          $set: { ...write.set, version: write.version },
-          $push: push,
-        })
-        .exec();
+      await this.model.updateOne({ _id: id }, { $set: { ...write.set, version: write.version }, $push: push }).exec();
     } finally {
       await this.records.invalidate([id]);
       if (write.set.skuId !== undefined) await this.skuCounts.invalidateAll();
     }
   }
 
-  /** Many single-item changes at once (SKU fan-out): each its own atomic document write. */
-  async applyEach(tenantId: string, writes: { id: string; write: StockItemWrite }[]): Promise<void> {
+  /** Many single-item changes at once (SKU fan-out), each its own atomic write by `_id` (as apply). */
+  async applyEach(writes: { id: string; write: StockItemWrite }[]): Promise<void> {
     // One by one: FerretDB v1 runs bulk updates far slower, at times not at all.
     try {
       for (const { id, write } of writes) {
         await this.model
-          .updateOne(tenantFilter<StockItemDoc>(tenantId, { _id: id }), {
-            $set: { ...write.set, version: write.version },
-            $push: { _outbox: write.event },
-          })
+          .updateOne({ _id: id }, { $set: { ...write.set, version: write.version }, $push: { _outbox: write.event } })
           .exec();
       }
     } finally {

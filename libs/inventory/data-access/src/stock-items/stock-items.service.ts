@@ -431,7 +431,7 @@ export class StockItemsService {
           return { id: r._id, write: { set, timeline: [], version, event } };
         });
         if (writes.length === 0) return;
-        await this.items.applyEach(ctx.tenantId, writes);
+        await this.items.applyEach(writes);
         await this.fanOutOutbox.flush(
           model as never,
           writes.map((w) => ({ id: w.id, events: [w.write.event] })),
@@ -469,7 +469,7 @@ export class StockItemsService {
       );
       if (change.claim?.length) await this.claim(ctx, change.claim);
       try {
-        await this.items.apply(ctx.tenantId, id, {
+        await this.items.apply(id, {
           // The snapshot in this event reflects the SKU as read above.
           set: { ...change.set, skuVersion: sku?.version ?? 0 },
           timeline: change.timeline,
