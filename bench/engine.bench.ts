@@ -21,6 +21,7 @@ import {
   type EngineReservation,
   type EngineStockItem,
 } from '../libs/availability/engine/src';
+import { pct, prng, round } from './stats';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,18 +32,6 @@ const UNITS_PER_SKU = 40;
 const POOL_SKU_COUNT = 200;
 const POOLS_PER_SKU = 10;
 const LOCATIONS = ['loc_hel', 'loc_tku', 'loc_tmp', 'loc_oul'];
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const sku = (i: number): string => `BIK-${String(i).padStart(3, '0')}`;
 const poolSku = (i: number): string => `HLM-${String(i).padStart(3, '0')}`;
@@ -170,10 +159,6 @@ function measure(iterations: number, warmup: number, fn: (i: number) => unknown)
   if (sink < 0) console.log(sink);
   return Array.from(samples).sort((a, b) => a - b);
 }
-
-const pct = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function main(): void {
   const t0 = Date.now();

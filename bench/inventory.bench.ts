@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+import { median, pct, prng, round } from './stats';
 
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
 const TOTAL = Number(process.env['BENCH_TOTAL'] ?? 10_000);
@@ -20,23 +21,7 @@ const CHANGES = 200;
 /** Lookups before measuring, so the JIT has compiled the lookup path (a running server has). */
 const WARMUP = 1000;
 
-const pct = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** mulberry32: a seeded PRNG so every run looks up the same codes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -175,7 +160,10 @@ async function main(): Promise<void> {
       [`code lookup p99`, `${results.lookupMs.p99} ms`],
       [`code lookup p50, read caches off (every lookup reads the database)`, `${results.lookupCachesOffMs.p50} ms`],
       [`code lookup p99, read caches off`, `${results.lookupCachesOffMs.p99} ms`],
-      [`stock item change (PATCH condition) p50 / p99 (${CHANGES} changes)`, `${results.itemChangeMs.p50} / ${results.itemChangeMs.p99} ms`],
+      [
+        `stock item change (PATCH condition) p50 / p99 (${CHANGES} changes)`,
+        `${results.itemChangeMs.p50} / ${results.itemChangeMs.p99} ms`,
+      ],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log('\nInventory benchmark (gateway → NATS → inventory → FerretDB)');
