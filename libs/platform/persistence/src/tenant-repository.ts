@@ -65,8 +65,18 @@ export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> impl
    * 89 ms at 10,000 documents). Another tenant's document is simply not found.
    */
   async findById(tenantId: string, id: string): Promise<TPlain | null> {
-    const doc = await this.model.findById(id).lean<TDoc>().exec();
-    return doc && doc.tenantId === tenantId ? this.toPlain(doc) : null;
+    const doc = await this.findOwned<TDoc>(tenantId, id);
+    return doc ? this.toPlain(doc) : null;
+  }
+
+  /** The stored document by `_id` alone (as findById), if it is the tenant's; an inclusive projection must name `tenantId`. */
+  protected async findOwned<T extends { tenantId: string }>(
+    tenantId: string,
+    id: string,
+    projection?: Record<string, 0 | 1>,
+  ): Promise<T | null> {
+    const doc = await this.model.findById(id, projection).lean<T>().exec();
+    return doc && doc.tenantId === tenantId ? doc : null;
   }
 
   async getById(tenantId: string, id: string, what: string): Promise<TPlain> {
