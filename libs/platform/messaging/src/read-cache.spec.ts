@@ -71,23 +71,45 @@ describe('ReadCache (coherent read-through cache)', () => {
     expect(await fresh).toEqual({ v: 2, tags: [] });
   });
 
-  it('fills written values, except keys invalidated between track and fill', async () => {
+  it('fills written values, except keys invalidated while the write was under way', async () => {
     const cache = new ReadCache<Doc>('t', options);
-    const tracker = cache.track();
-    cache.drop(['b']);
-    cache.fill(tracker, [
-      ['a', { v: 1, tags: [] }],
-      ['b', { v: 1, tags: [] }],
-    ]);
+    await cache.fillAfter(
+      async () => cache.drop(['b']),
+      () => [
+        ['a', { v: 1, tags: [] }],
+        ['b', { v: 1, tags: [] }],
+      ],
+    );
     expect(await cache.get('a', async () => ({ v: 9, tags: [] }))).toEqual({ v: 1, tags: [] });
     expect(await cache.get('b', async () => ({ v: 2, tags: [] }))).toEqual({ v: 2, tags: [] });
   });
 
   it('fills nothing when the cache was cleared in between (a NATS interruption)', async () => {
     const cache = new ReadCache<Doc>('t', options);
-    const tracker = cache.track();
-    cache.clear();
-    cache.fill(tracker, [['a', { v: 1, tags: [] }]]);
+    await cache.fillAfter(
+      async () => cache.clear(),
+      () => [['a', { v: 1, tags: [] }]],
+    );
+    expect(cache.size).toBe(0);
+  });
+
+  it('fills nothing when the write fails, and drops written keys even then', async () => {
+    const cache = new ReadCache<Doc>('t', options);
+    await expect(
+      cache.fillAfter(
+        async () => {
+          throw new Error('write failed');
+        },
+        () => [['a', { v: 1, tags: [] }]],
+      ),
+    ).rejects.toThrow('write failed');
+    expect(cache.size).toBe(0);
+    await cache.get('b', async () => ({ v: 1, tags: [] }));
+    await expect(
+      cache.invalidateAfter(['b'], async () => {
+        throw new Error('write failed');
+      }),
+    ).rejects.toThrow('write failed');
     expect(cache.size).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { cacheSubject, ServiceName } from '@circulate/contracts';
 import { LRUCache } from 'lru-cache';
 import { JSONCodec, NatsConnection, Subscription } from 'nats';
@@ -34,8 +34,8 @@ interface Invalidatable {
   clear(): void;
 }
 
-/** Keys invalidated while a write-through fill was being prepared (see `ReadCache.track`). */
-export interface FillTracker {
+/** Keys invalidated while a write-through fill was being prepared (see `ReadCache.fillAfter`). */
+interface FillTracker {
   readonly invalidated: Set<string>;
   cleared: boolean;
 }
@@ -54,7 +54,7 @@ interface Pending<V> {
  *  - a load that was under way when its key was invalidated answers its callers but is not kept
  *    (it may have read the old version), so the cache never holds a value older than the last
  *    invalidation it has seen;
- *  - a replica that writes a new document may put it in its cache at once (`track`/`fill`);
+ *  - a replica that writes a new document may put it in its cache at once (`fillAfter`);
  *  - when the NATS connection drops, every cache is cleared (invalidations may have been missed),
  *    and `ttlMs` bounds the age of any entry whatever happens.
  * Absent values (null) are never cached, so a key that comes into being needs no invalidation.
@@ -130,38 +130,42 @@ export class ReadCache<V extends object> implements Invalidatable {
     }
     if (missing.length === 0) return found;
     this.misses += missing.length;
-    const tracker = this.track();
-    let loaded: Map<string, V>;
-    try {
-      loaded = await loadMany(missing);
-    } catch (err) {
-      this.untrack(tracker);
-      throw err;
-    }
-    this.fill(tracker, loaded.entries());
+    const loaded = await this.fillAfter(
+      () => loadMany(missing),
+      (result) => result.entries(),
+    );
     for (const [key, value] of loaded) found.set(key, value);
     return found;
   }
 
   /**
-   * Write-through, in two steps: `track()` before a write, `fill(tracker, entries)` after it
-   * committed (or `untrack` if it failed). What was invalidated in between — here or on another
-   * replica — is not filled, for the same reason a stale load is not kept.
+   * Write-through: runs `write`, then keeps what `entries` makes of its result. What was
+   * invalidated meanwhile — here or on another replica — is not kept, for the same reason a stale
+   * load is not; nothing is kept if the write fails.
    */
-  track(): FillTracker {
+  async fillAfter<T>(write: () => Promise<T>, entries: (result: T) => Iterable<readonly [string, V]>): Promise<T> {
+    if (!this.entries) return write();
     const tracker: FillTracker = { invalidated: new Set(), cleared: false };
-    if (this.entries) this.trackers.add(tracker);
-    return tracker;
+    this.trackers.add(tracker);
+    try {
+      const result = await write();
+      if (!tracker.cleared) {
+        for (const [key, value] of entries(result))
+          if (!tracker.invalidated.has(key)) this.entries.set(key, structuredClone(value));
+      }
+      return result;
+    } finally {
+      this.trackers.delete(tracker);
+    }
   }
 
-  fill(tracker: FillTracker, entries: Iterable<readonly [string, V]>): void {
-    if (!this.trackers.delete(tracker) || tracker.cleared || !this.entries) return;
-    for (const [key, value] of entries)
-      if (!tracker.invalidated.has(key)) this.entries.set(key, structuredClone(value));
-  }
-
-  untrack(tracker: FillTracker): void {
-    this.trackers.delete(tracker);
+  /** Runs a write, then drops `keys` here and on the other replicas (also if it failed: it may have landed). */
+  async invalidateAfter<T>(keys: readonly string[], write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      await this.invalidate(keys);
+    }
   }
 
   /** After a committed write: drops the keys here and tells the other replicas. */
@@ -219,7 +223,7 @@ export class ReadCacheBus implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly nats: NatsConnectionService,
     @Inject(READ_CACHE_SERVICE) private readonly service: ServiceName,
-    @Optional() @Inject(READ_CACHE_OPTIONS) readonly options: ReadCacheOptions = { maxEntries: 50_000, ttlMs: 300_000 },
+    @Inject(READ_CACHE_OPTIONS) readonly options: ReadCacheOptions,
   ) {}
 
   /** A cache of this service, registered so that broadcasts reach it. */

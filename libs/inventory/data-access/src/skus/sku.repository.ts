@@ -115,16 +115,14 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
 
   /** Marks the SKU deleted and frees its code, in the same write as its `deleted` event. */
   async tombstone(tenantId: string, id: string, version: number, event: EventEnvelope): Promise<void> {
-    try {
-      await this.model
+    await this.live.invalidateAfter([id], () =>
+      this.model
         .updateOne(tenantFilter<SkuDoc>(tenantId, { _id: id }), {
           $set: { deletedAt: new Date(), code: `~deleted~${id}`, version },
           $push: { _outbox: event },
         })
-        .exec();
-    } finally {
-      await this.live.invalidate([id]);
-    }
+        .exec(),
+    );
   }
 
   /** Removes a tombstone once its event is published (what remains after a crash is harmless). */

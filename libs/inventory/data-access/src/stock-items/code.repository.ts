@@ -61,16 +61,13 @@ export class CodeRepository implements OnModuleInit {
       stockItemId: c.stockItemId,
       createdAt: now,
     }));
-    const tracker = this.owners.track();
     try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-      this.owners.fill(
-        tracker,
-        docs.map((d) => [d._id, { stockItemId: d.stockItemId }] as const),
+      await this.owners.fillAfter(
+        () => this.model.collection.insertMany(docs as never[], { ordered: false }),
+        () => docs.map((d) => [d._id, { stockItemId: d.stockItemId }] as const),
       );
       return;
     } catch (err) {
-      this.owners.untrack(tracker);
       if (!isBulkDuplicate(err)) {
         await this.releaseClaims(tenantId, claims);
         throw err;
@@ -113,29 +110,31 @@ export class CodeRepository implements OnModuleInit {
 
   /** Deletes only the claims this caller made (a code owned by another item is never touched). */
   async releaseClaims(tenantId: string, claims: CodeClaim[]): Promise<void> {
-    try {
-      // Small chunks: FerretDB evaluates a large `$in` slowly.
-      for (let i = 0; i < claims.length; i += 100) {
-        const chunk = claims.slice(i, i + 100);
-        await this.model
-          .deleteMany({
-            _id: { $in: chunk.map((c) => codeKey(tenantId, c.code)) },
-            stockItemId: { $in: [...new Set(chunk.map((c) => c.stockItemId))] },
-          })
-          .exec();
-      }
-    } finally {
-      await this.owners.invalidate(claims.map((c) => codeKey(tenantId, c.code)));
-    }
+    await this.owners.invalidateAfter(
+      claims.map((c) => codeKey(tenantId, c.code)),
+      async () => {
+        // Small chunks: FerretDB evaluates a large `$in` slowly.
+        for (let i = 0; i < claims.length; i += 100) {
+          const chunk = claims.slice(i, i + 100);
+          await this.model
+            .deleteMany({
+              _id: { $in: chunk.map((c) => codeKey(tenantId, c.code)) },
+              stockItemId: { $in: [...new Set(chunk.map((c) => c.stockItemId))] },
+            })
+            .exec();
+        }
+      },
+    );
   }
 
   async deleteStale(tenantId: string, stale: StockItemCodeDoc[]): Promise<void> {
-    try {
-      for (const d of stale)
-        await this.model.deleteOne({ _id: codeKey(tenantId, d.code), stockItemId: d.stockItemId }).exec();
-    } finally {
-      await this.owners.invalidate(stale.map((d) => codeKey(tenantId, d.code)));
-    }
+    await this.owners.invalidateAfter(
+      stale.map((d) => codeKey(tenantId, d.code)),
+      async () => {
+        for (const d of stale)
+          await this.model.deleteOne({ _id: codeKey(tenantId, d.code), stockItemId: d.stockItemId }).exec();
+      },
+    );
   }
 
   /** The id of the item that claimed the code (a new claim needs no invalidation: misses are not cached). */

@@ -158,17 +158,10 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
   async insertMany(docs: Omit<StockItemDoc, 'createdAt' | 'updatedAt'>[]): Promise<void> {
     const now = new Date();
     const stored = docs.map((d) => ({ ...d, createdAt: now, updatedAt: now }));
-    const tracker = this.records.track();
-    try {
-      await this.model.collection.insertMany(stored as never[], { ordered: true });
-    } catch (err) {
-      this.records.untrack(tracker);
-      throw err;
-    }
     // Write-through: this replica reads its new items from memory from now on.
-    this.records.fill(
-      tracker,
-      stored.map((d) => [d._id, this.toPlain(d)] as const),
+    await this.records.fillAfter(
+      () => this.model.collection.insertMany(stored as never[], { ordered: true }),
+      () => stored.map((d) => [d._id, this.toPlain(d)] as const),
     );
     if (stored.some((d) => d.skuId)) await this.skuCounts.invalidateAll();
   }
