@@ -1,11 +1,36 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { Money } from '../common/money';
 import { PageQuery } from '../common/pagination';
 import { Attributes, IsAttributes } from './attributes';
 
 /** A field that may be left out but, when given, may not be null. */
 export const IsPresentOrAbsent = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
+
+/** A category path, e.g. `["Bicycles", "City"]`: at most 10 names of 1-100 characters. */
+export function IsCategoryPath(): PropertyDecorator {
+  const rules = [
+    IsArray(),
+    ArrayMaxSize(10),
+    IsString({ each: true }),
+    MinLength(1, { each: true }),
+    MaxLength(100, { each: true }),
+  ];
+  // Applied last to first, as stacked decorators are, so errors come in the same order.
+  return (target, key) => {
+    for (const rule of [...rules].reverse()) rule(target, key);
+  };
+}
 
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/#+-]{0,99}$/;
 export const CODE_MESSAGE = 'must be 1-100 letters, digits or . _ : / # + - (starting with a letter or digit)';
@@ -22,11 +47,7 @@ export class CreateSkuRequest {
 
   /** A category path, e.g. `["Bicycles", "City"]`. */
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(100, { each: true })
+  @IsCategoryPath()
   category?: string[];
 
   @IsOptional()
@@ -58,11 +79,7 @@ export class UpdateSkuFields {
   name?: string;
 
   @IsPresentOrAbsent()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(100, { each: true })
+  @IsCategoryPath()
   category?: string[];
 
   @IsPresentOrAbsent()

@@ -20,7 +20,7 @@ import {
 import { Money } from '../common/money';
 import { PageQuery } from '../common/pagination';
 import { Attributes, IsAttributes } from './attributes';
-import { CODE_MESSAGE, CODE_PATTERN, IsPresentOrAbsent } from './skus';
+import { CODE_MESSAGE, CODE_PATTERN, IsCategoryPath, IsPresentOrAbsent } from './skus';
 
 export const Trackings = ['serialized', 'pooled'] as const;
 export type Tracking = (typeof Trackings)[number];
@@ -72,11 +72,7 @@ export class StockItemOverrides {
   name?: string | null;
 
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(100, { each: true })
+  @IsCategoryPath()
   category?: string[] | null;
 
   @IsOptional()
