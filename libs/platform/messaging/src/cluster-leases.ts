@@ -46,7 +46,8 @@ export class ClusterLeases implements OnApplicationShutdown {
   private bucket?: Promise<KV>;
   private readonly held = new Set<Held>();
   private timer?: NodeJS.Timeout;
-  private readonly owner = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  /** What a held lease's entry says: which process holds it. */
+  private readonly owner = new TextEncoder().encode(`${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -69,14 +70,13 @@ export class ClusterLeases implements OnApplicationShutdown {
       throw this.unavailable(err);
     });
     const k = kvKey(key);
-    const value = new TextEncoder().encode(this.owner);
     const deadline = Date.now() + ACQUIRE_TIMEOUT_MS;
     for (let attempt = 0; ; attempt++) {
       try {
         const entry = await kv.get(k);
         let revision: number | undefined;
-        if (!entry) revision = await kv.create(k, value);
-        else if (entry.operation !== 'PUT') revision = await kv.update(k, value, entry.revision);
+        if (!entry) revision = await kv.create(k, this.owner);
+        else if (entry.operation !== 'PUT') revision = await kv.update(k, this.owner, entry.revision);
         if (revision !== undefined) return this.hold({ key: k, revision }, kv);
       } catch (err) {
         if (!isRaceLost(err)) throw this.unavailable(err);
@@ -116,7 +116,7 @@ export class ClusterLeases implements OnApplicationShutdown {
     const kv = await this.kv().catch(() => undefined);
     if (!kv) return;
     for (const lease of [...this.held]) {
-      lease.refreshing = kv.update(lease.key, new TextEncoder().encode(this.owner), lease.revision).then(
+      lease.refreshing = kv.update(lease.key, this.owner, lease.revision).then(
         (revision) => {
           lease.revision = revision;
         },

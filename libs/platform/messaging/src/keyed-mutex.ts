@@ -15,9 +15,10 @@ export class KeyedMutex {
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const leased = this.leases
+    const leases = this.leases;
+    const leased = leases
       ? async () => {
-          const release = await (this.leases as ClusterLeases).acquire(key);
+          const release = await leases.acquire(key);
           try {
             return await task();
           } finally {
