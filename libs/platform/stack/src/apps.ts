@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { childEnv } from './child-env';
 import type { Log } from './servers';
 import { waitFor } from './servers';
 
@@ -59,8 +60,7 @@ export class AppProcesses {
     const child = spawn(process.execPath, [join(o.repoRoot, 'dist', 'apps', app, 'main.js')], {
       cwd: o.repoRoot,
       stdio: ['ignore', out, out],
-      env: {
-        ...process.env,
+      env: childEnv({
         NODE_ENV: 'production',
         NATS_URL: o.natsUrl,
         MONGO_URL: o.mongoUrl,
@@ -69,7 +69,7 @@ export class AppProcesses {
         PORT: String(o.port),
         ...(o.env ?? {}),
         ...env,
-      },
+      }),
     });
     child.once('exit', (code, signal) => {
       if (this.children.get(key) === child) {

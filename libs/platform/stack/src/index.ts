@@ -2,3 +2,4 @@ export * from './servers';
 export * from './apps';
 export * from './build';
 export * from './test-stack';
+export * from './child-env';

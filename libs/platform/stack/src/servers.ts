@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { childEnv } from './child-env';
 
 const run = promisify(execFile);
 
@@ -75,7 +76,10 @@ export async function ensureNats(url: string, dataDir: string, log: Log): Promis
   mkdirSync(dataDir, { recursive: true });
   log(`starting ${bin} with JetStream on ${host}:${port} (data in ${dataDir})`);
   const out = openSync(join(dataDir, 'nats-server.log'), 'a');
-  const child = spawn(bin, ['-a', host, '-p', String(port), '-js', '-sd', dataDir], { stdio: ['ignore', out, out] });
+  const child = spawn(bin, ['-a', host, '-p', String(port), '-js', '-sd', dataDir], {
+    stdio: ['ignore', out, out],
+    env: childEnv(),
+  });
   child.once('error', (err) =>
     log(`nats-server failed to start: ${err.message} (install nats-server or set NATS_URL)`),
   );
@@ -110,13 +114,14 @@ export async function ensureMongo(url: string, dataDir: string, repoRoot: string
     log(`starting mongod on ${host}:${port} (data in ${dataDir})`);
     child = spawn(mongod, ['--dbpath', dataDir, '--bind_ip', host, '--port', String(port)], {
       stdio: ['ignore', out, out],
+      env: childEnv(),
     });
   } else {
     const script = join(repoRoot, 'tools', 'ferretdb.sh');
     if (!existsSync(script)) throw new Error(`no MongoDB at ${url} and no ${script} to build FerretDB`);
     log('no mongod on the PATH: using FerretDB v1.24.2 with its SQLite backend (built once, then cached)');
     const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
-      const build = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const build = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], env: childEnv() });
       let text = '';
       build.stdout.on('data', (d: Buffer) => (text += d.toString()));
       build.once('exit', (code) =>
@@ -136,7 +141,7 @@ export async function ensureMongo(url: string, dataDir: string, repoRoot: string
         '--state-dir=' + dataDir,
         '--debug-addr=127.0.0.1:0',
       ],
-      { stdio: ['ignore', out, out] },
+      { stdio: ['ignore', out, out], env: childEnv() },
     );
   }
   await waitFor('the MongoDB-compatible server', () => tcpAnswers(host, port), 30_000);
