@@ -1,8 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService, loadEnv, runMain, ServiceEnv } from '@circulate/platform/nest';
+import { runService } from '@circulate/platform/nest';
 import { catalogModule } from './app/app.module';
 
-runMain(async () => {
-  const env = loadEnv(ServiceEnv);
-  await bootstrapService('catalog', catalogModule, env);
-});
+runService('catalog', catalogModule);

@@ -1,8 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService, loadEnv, runMain, ServiceEnv } from '@circulate/platform/nest';
+import { runService } from '@circulate/platform/nest';
 import { ordersModule } from './app/app.module';
 
-runMain(async () => {
-  const env = loadEnv(ServiceEnv);
-  await bootstrapService('orders', ordersModule, env);
-});
+runService('orders', ordersModule);

@@ -4,3 +4,4 @@ export * from './rpc-logging.interceptor';
 export * from './health';
 export * from './bootstrap';
 export * from './service-module';
+export * from './run-service';
