@@ -130,11 +130,13 @@ async function dropNamespace(mongoUrl: string, natsUrl: string, ns: string): Pro
     const nc = await connect({ servers: natsUrl.split(','), timeout: 2000 });
     try {
       const jsm = await nc.jetstreamManager();
-      for (const service of [...SERVICES, 'dead_letters']) {
-        await jsm.streams.delete(`${ns}_${service}_events`).catch(() => undefined);
-      }
-      await jsm.streams.delete(`${ns}_dead_letters`).catch(() => undefined);
-      await jsm.streams.delete(`KV_${ns}_leases`).catch(() => undefined);
+      // Every stream of the namespace, key-value buckets (KV_<ns>_…) included, whatever
+      // services and buckets exist by now: a finished run leaves nothing behind in NATS.
+      const ours: string[] = [];
+      for await (const info of jsm.streams.list())
+        if (info.config.name.startsWith(`${ns}_`) || info.config.name.startsWith(`KV_${ns}_`))
+          ours.push(info.config.name);
+      for (const name of ours) await jsm.streams.delete(name).catch(() => undefined);
     } finally {
       await nc.close().catch(() => undefined);
     }
