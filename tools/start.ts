@@ -14,6 +14,7 @@ import {
   ensureMongo,
   ensureNats,
   findRepoRoot,
+  replicasFromEnv,
   StartedServer,
 } from '../libs/platform/stack/src';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  const replicas = replicasFromEnv();
   const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
   const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
   log('1/4 NATS');
@@ -56,7 +58,11 @@ async function main(): Promise<void> {
     writeFileSync(keyFile, `${demoKey}\n`, { mode: 0o600 });
     apiKeys = `demo:admin:${demoKey}`;
   }
-  log('4/4 starting inventory, catalog, availability, orders, reporting, gateway');
+  log(
+    replicas > 1
+      ? `4/4 starting ${replicas} replicas each of inventory, catalog, availability, orders, reporting, and the gateway`
+      : '4/4 starting inventory, catalog, availability, orders, reporting, gateway',
+  );
   apps = new AppProcesses({
     repoRoot: root,
     natsUrl,
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
     apiKeys,
     port: Number(process.env['PORT'] ?? 3000),
     logDir: join(data, 'logs'),
+    replicas,
     log,
   });
   apps.startAll();

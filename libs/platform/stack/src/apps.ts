@@ -21,6 +21,8 @@ export interface StackOptions {
   logDir: string;
   /** Extra environment for every app (e.g. RPC_TIMEOUT_MS in tests). */
   env?: Record<string, string>;
+  /** Replicas of every domain service (the gateway runs once); default 1. */
+  replicas?: number;
   log: Log;
 }
 
@@ -55,6 +57,7 @@ export class AppProcesses {
   start(app: AppName, env: Record<string, string> = {}, replica = 1): Instance {
     if (replica > 1 && app === 'gateway') throw new Error('the gateway runs as one replica here');
     const key: Instance = replica > 1 ? `${app}#${replica}` : app;
+    if (this.children.has(key)) throw new Error(`${key} is already running`);
     const o = this.options;
     const out = openSync(join(o.logDir, `${key.replace('#', '-')}.log`), 'a');
     const child = spawn(process.execPath, [join(o.repoRoot, 'dist', 'apps', app, 'main.js')], {
@@ -82,8 +85,18 @@ export class AppProcesses {
     return key;
   }
 
+  /** Every app: `replicas` of each domain service (they share queue groups), one gateway. */
   startAll(): void {
-    for (const app of APPS) this.start(app);
+    const replicas = this.options.replicas ?? 1;
+    for (const app of APPS) {
+      const count = app === 'gateway' ? 1 : replicas;
+      for (let replica = 1; replica <= count; replica++) this.start(app, {}, replica);
+    }
+  }
+
+  /** The running processes, e.g. `inventory`, `inventory#2`, …, `gateway`. */
+  instances(): Instance[] {
+    return [...this.children.keys()];
   }
 
   async stop(app: Instance): Promise<void> {

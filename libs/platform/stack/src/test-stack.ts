@@ -149,6 +149,17 @@ const SERVICES = ['gateway', 'inventory', 'catalog', 'availability', 'orders', '
 export interface TestStackOptions {
   /** Extra environment for every app. */
   env?: Record<string, string>;
+  /** Replicas of every domain service (default 1); `apps.start(app, env, n)` adds more later. */
+  replicas?: number;
+}
+
+/** REPLICAS=N: how many replicas of each domain service to run (1–8). */
+export function replicasFromEnv(value = process.env['REPLICAS']): number {
+  if (value === undefined || value === '') return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 8)
+    throw new Error(`REPLICAS must be a whole number from 1 to 8 (got "${value}")`);
+  return n;
 }
 
 /**
@@ -187,6 +198,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     apiKeys,
     port: await freePort(),
     logDir: join(repoRoot, '.data', 'test', 'logs', namespace),
+    replicas: options.replicas ?? 1,
     env: {
       LOG_LEVEL: 'warn',
       RPC_TIMEOUT_MS: '3000',
