@@ -13,7 +13,7 @@ import {
   OutboxRelay,
   ensureStream,
   outboxEvent,
-} from '@circulate/platform/messaging';
+} from './index';
 import mongoose, { Connection, Schema } from 'mongoose';
 
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';

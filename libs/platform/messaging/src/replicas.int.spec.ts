@@ -10,7 +10,7 @@ import {
   NatsConnectionService,
   ReadCache,
   ReadCacheBus,
-} from '@circulate/platform/messaging';
+} from './index';
 
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
