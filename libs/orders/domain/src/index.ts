@@ -1,0 +1,2 @@
+export * from './lib/lifecycle';
+export * from './lib/income-split';
