@@ -67,8 +67,8 @@ export function registerRequestLog(fastify: FastifyInstance, loggerOf: () => Pin
 /**
  * Answers Node's own refusals (before any route: a request line plus headers over Node's
  * `maxHeaderSize`, 16 KB by default, or an unparsable request) as problem+json, where Node
- * and Fastify would write a bare status or their own JSON. A request line that alone overflows
- * is a URL too long (414); otherwise the headers are (431).
+ * and Fastify would write a bare status or their own JSON. When the request line takes more
+ * than half of the limit the URL is what is too long (414); otherwise the headers are (431).
  */
 export function clientErrorHandler(maxHeaderSize: number) {
   return (err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void => {
@@ -76,7 +76,8 @@ export function clientErrorHandler(maxHeaderSize: number) {
     let problem;
     if (err.code === 'HPE_HEADER_OVERFLOW') {
       const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket : undefined;
-      const urlTooLong = !raw || raw.indexOf('\r\n') === -1;
+      const lineEnd = raw ? raw.indexOf('\r\n') : -1;
+      const urlTooLong = lineEnd === -1 || lineEnd > maxHeaderSize / 2;
       problem = urlTooLong
         ? problemWithStatus(ErrorCode.VALIDATION_FAILED, 414, `the URL is longer than ${maxHeaderSize} bytes`)
         : problemWithStatus(
