@@ -107,7 +107,7 @@ function fastifyProblem(exception: unknown): Problem | undefined {
     return problemWithStatus(
       ErrorCode.VALIDATION_FAILED,
       415,
-      'the body\'s Content-Type is not supported: send application/json (application/merge-patch+json on PATCH)',
+      "the body's Content-Type is not supported: send application/json (application/merge-patch+json on PATCH)",
     );
   }
   if (status === 404) return problemFor(ErrorCode.NOT_FOUND, String(e.message));
