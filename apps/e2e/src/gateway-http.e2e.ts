@@ -219,4 +219,25 @@ describe('gateway HTTP layer: body size, content types, URL size', () => {
       expect((await stack.http('GET', '/health/live', { key: null })).status).toBe(200);
     });
   });
+
+  describe('rate limit (last: restarts the gateway with a low limit)', () => {
+    it('answers 429 problem+json with Retry-After past the limit per key per second, and creates nothing', async () => {
+      await stack.apps.stop('gateway');
+      stack.apps.start('gateway', { RATE_LIMIT_PER_SECOND: '5' });
+      await stack.apps.waitReady(60_000);
+      const before = await locationCount();
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () => stack.http('POST', '/locations', { body: { name: 'Burst' } })),
+      );
+      const limited = answers.filter((a) => a.status === 429);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(limited[0].headers.get('content-type')).toContain('application/problem+json');
+      expect(limited[0].headers.get('retry-after')).toBe('1');
+      expect(limited[0].body).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+      await new Promise((r) => setTimeout(r, 1100));
+      const created = answers.filter((a) => a.status === 201).length;
+      expect(created).toBeLessThanOrEqual(5 + 5); // a burst may straddle two one-second windows
+      expect(await locationCount()).toBe(before + created);
+    }, 90_000);
+  });
 });
