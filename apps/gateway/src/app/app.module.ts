@@ -1,7 +1,6 @@
 import { Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, STRICT_VALIDATION, validationError } from '@circulate/platform/messaging';
 import { loggingModule } from '@circulate/platform/nest';
 import { PersistenceModule } from '@circulate/platform/persistence';
@@ -18,7 +17,7 @@ import { INVENTORY_CONTROLLERS } from './routes/inventory';
 export function gatewayModule(env: GatewayEnv): Type<unknown> {
   @Module({
     imports: [
-      loggingModule('gateway', env.LOG_LEVEL),
+      loggingModule('gateway', env.LOG_LEVEL, { httpRequests: false }),
       PersistenceModule.forService('gateway', env.MONGO_URL),
       MessagingModule.forService({
         service: 'gateway',
@@ -27,7 +26,6 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
         publishesEvents: false,
         outbox: false,
       }),
-      ThrottlerModule.forRoot([{ name: 'per-second', ttl: 1000, limit: env.RATE_LIMIT_PER_SECOND }]),
     ],
     controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS],
     providers: [

@@ -19,9 +19,19 @@ export class GatewayEnv extends ServiceEnv {
   )
   API_KEYS = '';
 
+  /**
+   * Largest JSON body (413 above). Below NATS's default max_payload (1 MB), leaving room for
+   * the RPC envelope (context, ids) and for re-encoding; RpcClient answers 413 for the rest.
+   */
   @IsString()
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 1mb or 512kb' })
-  BODY_LIMIT = '1mb';
+  BODY_LIMIT = '960kb';
+
+  /** Requests slower than this are logged at info; fine, fast ones at debug only. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SLOW_REQUEST_MS = 500;
 
   /** Requests per API key (or per client address without one) per second. */
   @Type(() => Number)

@@ -13,6 +13,8 @@ interface ReplyPacket {
 }
 
 const codec = JSONCodec<unknown>();
+/** Room kept in a message for its NATS headers (request id, tenant: well under this). */
+const HEADER_ROOM = 4096;
 let sequence = 0;
 
 /**
@@ -43,9 +45,19 @@ export class RpcClient {
     if (ctx.requestId) h.set(Headers.requestId, ctx.requestId);
     h.set(Headers.tenantId, ctx.tenantId);
     const packet = { pattern: subject, data: { ctx, data }, id: `${process.pid}-${++sequence}` };
+    const encoded = codec.encode(packet);
+    // NATS refuses a message over the server's max_payload (1 MB by default) by throwing; the
+    // caller sent too much, so that is a 413 naming the limit, not a failed dependency.
+    const maxPayload = this.nats.nc.info?.max_payload;
+    if (maxPayload && encoded.length + HEADER_ROOM > maxPayload) {
+      throw new DomainError(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `the request is too large to forward (${encoded.length} bytes encoded; at most ${maxPayload - HEADER_ROOM})`,
+      );
+    }
     let reply: ReplyPacket;
     try {
-      const msg = await this.nats.nc.request(subject, codec.encode(packet), {
+      const msg = await this.nats.nc.request(subject, encoded, {
         timeout: timeoutMs ?? this.defaultTimeoutMs,
         headers: h,
       });

@@ -12,11 +12,15 @@ export function requestIdOf(req: IncomingMessage & { id?: unknown }): string {
   return req.id as string;
 }
 
-/** Structured JSON logs; HTTP requests carry an id that travels on to the services. */
-export function loggingModule(service: string, level: string): DynamicModule {
+/**
+ * Structured JSON logs; HTTP requests carry an id that travels on to the services.
+ * `httpRequests: false` attaches no per-request pino-http middleware (the gateway logs its
+ * requests from a Fastify hook, only the ones worth reading; see the gateway's http-server.ts).
+ */
+export function loggingModule(service: string, level: string, options: { httpRequests?: boolean } = {}): DynamicModule {
   return LoggerModule.forRoot({
     // Every route, in Nest 11's path syntax (nestjs-pino's default '*' draws a deprecation warning).
-    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+    forRoutes: options.httpRequests === false ? [] : [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
       name: service,

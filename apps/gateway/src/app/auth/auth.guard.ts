@@ -1,7 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCode, RequestContext, Role } from '@circulate/contracts';
-import type { Request } from 'express';
 import { ApiKeyStore, Principal } from './api-keys';
 
 const PUBLIC = 'circulate:public';
@@ -12,7 +11,17 @@ export const Public = () => SetMetadata(PUBLIC, true);
 /** Which roles may call the route. Routes without it are admin-only. */
 export const Allow = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
-export type AuthedRequest = Request & { principal?: Principal; id?: string | number };
+/** The parts of a request (Fastify's, here) the guards and interceptors read and set. */
+export interface AuthedRequest {
+  headers: Record<string, string | string[] | undefined> & { authorization?: string };
+  method: string;
+  url: string;
+  originalUrl?: string;
+  ip?: string;
+  body?: unknown;
+  id?: string | number;
+  principal?: Principal;
+}
 
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -4,7 +4,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { Rpc, ServiceHealth, Services } from '@circulate/contracts';
 import { NatsConnectionService, RpcClient } from '@circulate/platform/messaging';
 import { pingMongo } from '@circulate/platform/nest';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Connection } from 'mongoose';
 import { Public } from '../auth/auth.guard';
 import { GatewayEnv } from '../gateway-env';
@@ -27,7 +27,7 @@ export class HealthController {
 
   /** Ready when NATS, the gateway's database and every service answer; 503 otherwise. */
   @Get('ready')
-  async ready(@Res() res: Response): Promise<void> {
+  async ready(@Res() res: FastifyReply): Promise<void> {
     const timeout = this.env.READY_TIMEOUT_MS;
     const [nats, mongo, ...services] = await Promise.all([
       this.nats.ping(timeout),
@@ -49,6 +49,6 @@ export class HealthController {
     const checks: Record<string, string> = { nats: nats ? 'up' : 'down', mongo: mongo ? 'up' : 'down' };
     for (const [service, status] of services) checks[service] = status;
     const ok = Object.values(checks).every((s) => s === 'up');
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ok' : 'unavailable', checks });
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ok ? 'ok' : 'unavailable', checks });
   }
 }

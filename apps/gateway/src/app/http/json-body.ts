@@ -1,52 +1,61 @@
-import { ErrorCode } from '@circulate/contracts';
-import { json } from 'express';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { problemFor, sendProblem } from './problem';
+import { DomainError, ErrorCode } from '@circulate/contracts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpProblem, problemWithStatus } from './problem';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 class UnsafeKeyError extends Error {}
 
+function reviver(key: string, value: unknown): unknown {
+  if (key !== '' && (key.charCodeAt(0) === 36 /* $ */ || key.includes('.') || FORBIDDEN_KEYS.has(key))) {
+    throw new UnsafeKeyError(`the key "${key}" is not allowed in a body`);
+  }
+  return value;
+}
+
+/** `1mb`, `960kb`, `512b` → bytes (binary units, as body-parser counted them). */
+export function parseByteSize(spec: string): number {
+  const m = /^(\d+)(b|kb|mb)$/i.exec(spec.trim());
+  if (!m) throw new Error(`not a byte size: ${spec}`);
+  const unit = m[2].toLowerCase();
+  return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+const unsupported = (detail: string) => new HttpProblem(problemWithStatus(ErrorCode.VALIDATION_FAILED, 415, detail));
+
 /**
- * Parses JSON bodies with a size limit, and refuses keys that could reach MongoDB as operators
- * (`$…`), paths (`a.b`) or pollute prototypes, anywhere in the document. Errors answer
- * problem+json here, because body parsing runs before Nest's filters.
+ * The only bodies the gateway reads: `application/json` (UTF-8), and on PATCH also
+ * `application/merge-patch+json`, parsed the same way and applied like a JSON PATCH body (a
+ * partial update of the fields it names). Every other content type, or a body without one,
+ * is 415 before any route runs (Fastify answers that for types with no parser), so nothing
+ * changes. Keys that could reach MongoDB as operators (`$…`), paths (`a.b`) or pollute
+ * prototypes are refused anywhere in the document (400).
  */
-export function jsonBody(limit: string): RequestHandler {
-  const parse = json({
-    limit,
-    strict: true,
-    reviver: (key, value) => {
-      if (key !== '' && (key.startsWith('$') || key.includes('.') || FORBIDDEN_KEYS.has(key))) {
-        throw new UnsafeKeyError(`the key "${key}" is not allowed in a body`);
-      }
-      return value;
-    },
+export function registerJsonBody(fastify: FastifyInstance, bodyLimit: number): void {
+  fastify.removeAllContentTypeParsers();
+  const parse = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      return done(unsupported(`the charset ${charset} is not supported: send UTF-8`));
+    }
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text, reviver));
+    } catch (err) {
+      done(
+        new DomainError(
+          ErrorCode.VALIDATION_FAILED,
+          err instanceof UnsafeKeyError ? err.message : 'the body is not valid JSON',
+        ),
+      );
+    }
+  };
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, parse);
+  fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string', bodyLimit }, (req, body, done) => {
+    if (req.method !== 'PATCH') {
+      return done(unsupported('application/merge-patch+json is accepted on PATCH only: send application/json'));
+    }
+    parse(req, body, done);
   });
-  return (req: Request, res: Response, next: NextFunction) =>
-    parse(req, res, (err?: unknown) => {
-      if (!err) return next();
-      const e = err as { type?: string; status?: number; message?: string };
-      if (e instanceof UnsafeKeyError || (e as Error)?.constructor?.name === 'UnsafeKeyError') {
-        return sendProblem(res, problemFor(ErrorCode.VALIDATION_FAILED, String(e.message)));
-      }
-      if (e.type === 'entity.too.large' || e.status === 413) {
-        return sendProblem(res, problemFor(ErrorCode.PAYLOAD_TOO_LARGE, `the body is larger than ${limit}`));
-      }
-      if (e.type === 'entity.parse.failed') {
-        const unsafe = /^the key ".*" is not allowed in a body$/.test(String(e.message));
-        return sendProblem(
-          res,
-          problemFor(ErrorCode.VALIDATION_FAILED, unsafe ? String(e.message) : 'the body is not valid JSON'),
-        );
-      }
-      if (e.status === 415 || e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-        return sendProblem(res, {
-          ...problemFor(ErrorCode.VALIDATION_FAILED, String(e.message)),
-          status: 415,
-          title: 'Unsupported Media Type',
-        });
-      }
-      return sendProblem(res, problemFor(ErrorCode.VALIDATION_FAILED, String(e.message ?? 'unreadable body')));
-    });
 }

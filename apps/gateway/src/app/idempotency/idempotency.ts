@@ -2,7 +2,6 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, OnModuleIni
 import { InjectConnection } from '@nestjs/mongoose';
 import { DomainError, ErrorCode } from '@circulate/contracts';
 import { isDuplicateKeyError } from '@circulate/platform/persistence';
-import type { Response } from 'express';
 import type { Collection, Connection } from 'mongoose';
 import { from, Observable, of, switchMap, tap, catchError, throwError } from 'rxjs';
 import { sha256 } from '../auth/api-keys';
@@ -15,6 +14,13 @@ interface IdempotencyRecord {
   status?: number;
   body?: unknown;
   createdAt: Date;
+}
+
+/** What this needs of the reply (Fastify's or Express's: both have these). */
+interface ReplyLike {
+  statusCode: number;
+  status(code: number): unknown;
+  header(name: string, value: string): unknown;
 }
 
 const HEADER = 'idempotency-key';
@@ -57,15 +63,15 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
     const key = req.headers[HEADER];
     if (req.method !== 'POST' || typeof key !== 'string' || !req.principal) return next.handle();
     if (key.length < 1 || key.length > 255) throw DomainError.invalid('Idempotency-Key', 'must be 1 to 255 characters');
-    const res = context.switchToHttp().getResponse<Response>();
-    const id = sha256(`${req.principal.tenantId}\n${req.method} ${req.originalUrl}\n${key}`);
+    const res = context.switchToHttp().getResponse<ReplyLike>();
+    const id = sha256(`${req.principal.tenantId}\n${req.method} ${req.originalUrl ?? req.url}\n${key}`);
     const bodyHash = sha256(canonicalJson(req.body ?? {}));
 
     return from(this.claim(id, bodyHash)).pipe(
       switchMap((existing) => {
         if (existing) {
           res.status(existing.status ?? 200);
-          res.setHeader('Idempotent-Replayed', 'true');
+          res.header('Idempotent-Replayed', 'true');
           return of(existing.body);
         }
         return next.handle().pipe(

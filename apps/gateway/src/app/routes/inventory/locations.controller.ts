@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CreateLocationRequest, InventoryRpc, ListLocationsRequest, Location, Page, RequestContext } from '@circulate/contracts';
+import {
+  CreateLocationRequest,
+  InventoryRpc,
+  ListLocationsRequest,
+  Location,
+  Page,
+  RequestContext,
+} from '@circulate/contracts';
 import { RpcClient } from '@circulate/platform/messaging';
 import { Allow, Ctx } from '../../auth/auth.guard';
 

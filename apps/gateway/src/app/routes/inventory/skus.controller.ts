@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CreateSkuRequest, InventoryRpc, ListSkusRequest, Page, RequestContext, Sku, UpdateSkuFields } from '@circulate/contracts';
+import {
+  CreateSkuRequest,
+  InventoryRpc,
+  ListSkusRequest,
+  Page,
+  RequestContext,
+  Sku,
+  UpdateSkuFields,
+} from '@circulate/contracts';
 import { RpcClient } from '@circulate/platform/messaging';
 import { Allow, Ctx } from '../../auth/auth.guard';
 

@@ -76,7 +76,11 @@ export class StockItemsController {
   @Post(':id/ledger')
   @HttpCode(201)
   @Allow('admin', 'staff')
-  addLedgerEntry(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: LedgerEntryFields): Promise<LedgerEntry> {
+  addLedgerEntry(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Body() body: LedgerEntryFields,
+  ): Promise<LedgerEntry> {
     return this.rpc.request(InventoryRpc.addLedgerEntry, ctx, { ...body, id });
   }
 

@@ -1,0 +1,130 @@
+/*
+ * Gateway benchmark, through the real stack (wrk → gateway → NATS → inventory).
+ *   TS_NODE_PROJECT=bench/tsconfig.json node -r ts-node/register/transpile-only bench/gateway.bench.ts
+ *
+ * Needs `wrk` on PATH. Builds the apps (Nx caches what is fresh), boots a test stack at the
+ * deployed log level (info), registers one stock item, then measures with wrk:
+ *  - GET /health/live: req/s at 64 connections (the gateway's own floor: no NATS, no auth);
+ *  - GET /api/v1/stock-items/lookup?code=: req/s at 64 connections (a cached read through
+ *    auth, rate limit, NATS and the inventory service), and p50/p99 from one connection.
+ * Each run is preceded by a warm-up run, so the JIT has compiled the path. The machine's load
+ * average is printed with the figures: on a shared 2-core machine it explains a bad run.
+ * Progress goes to stderr; the table to stdout; figures to bench/results/gateway.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+import { round } from './stats';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const CONNECTIONS = 64;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface WrkRun {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  load1: number;
+}
+
+/** wrk's `--latency` percentiles are printed as `50%  1.23ms` (or us, s). */
+function wrkLatency(out: string, pct: string): number {
+  const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+function wrk(url: string, connections: number, seconds: number, key?: string): WrkRun {
+  const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${seconds}s`, '--latency'];
+  if (key) args.push('-H', `Authorization: Bearer ${key}`);
+  const load1 = round(loadavg()[0], 2);
+  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8' });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  return {
+    requestsPerSecond: rps ? Math.round(Number(rps[1])) : NaN,
+    p50Ms: round(wrkLatency(out, '50'), 2),
+    p99Ms: round(wrkLatency(out, '99'), 2),
+    non2xx: non2xx ? Number(non2xx[1]) : 0,
+    load1,
+  };
+}
+
+async function ok(stack: TestStack, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await stack.http(method, path, { body });
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+  return res.body;
+}
+
+async function main(): Promise<void> {
+  const repoRoot = findRepoRoot(__dirname);
+  if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed (apt-get install -y wrk)');
+  if (!process.env['BENCH_SKIP_BUILD']) {
+    log('Building the apps…');
+    await buildApps(repoRoot, 'ignore');
+  }
+  log('Booting the stack…');
+  // As deployed: the default log level (info), so that request logging costs what it costs.
+  const stack = await startTestStack({
+    env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', RATE_LIMIT_PER_SECOND: '1000000' },
+  });
+  try {
+    const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
+    const skuId = (await ok(stack, 'POST', '/skus', { code: 'GW-BIKE', name: 'Bench bike', attributes: {} })).id;
+    await ok(stack, 'POST', '/stock-items', { skuId, locationId, tracking: 'serialized', codes: ['GW-000001'] });
+    const live = `${stack.url}/health/live`;
+    const lookup = `${stack.url}/api/v1/stock-items/lookup?code=GW-000001`;
+    const key = stack.keys.admin;
+
+    log(`GET /health/live, ${CONNECTIONS} connections, ${SECONDS} s (after a warm-up)…`);
+    wrk(live, CONNECTIONS, 3);
+    const liveRun = wrk(live, CONNECTIONS, SECONDS);
+    log(`  ${liveRun.requestsPerSecond} req/s (load ${liveRun.load1})`);
+
+    log(`GET lookup (cached), ${CONNECTIONS} connections, ${SECONDS} s (after a warm-up)…`);
+    wrk(lookup, CONNECTIONS, 3, key);
+    const lookupRun = wrk(lookup, CONNECTIONS, SECONDS, key);
+    log(`  ${lookupRun.requestsPerSecond} req/s (load ${lookupRun.load1})`);
+
+    log(`GET lookup (cached), 1 connection, ${SECONDS} s…`);
+    const oneRun = wrk(lookup, 1, SECONDS, key);
+    log(`  p50 ${oneRun.p50Ms} ms, p99 ${oneRun.p99Ms} ms (load ${oneRun.load1})`);
+
+    for (const [name, run] of [
+      ['health/live', liveRun],
+      ['lookup', lookupRun],
+      ['lookup (1 connection)', oneRun],
+    ] as const) {
+      if (run.non2xx > 0) throw new Error(`${name}: ${run.non2xx} answers were not 2xx`);
+    }
+
+    const results = {
+      healthLive64: { requestsPerSecond: liveRun.requestsPerSecond, load1: liveRun.load1 },
+      lookup64: { requestsPerSecond: lookupRun.requestsPerSecond, load1: lookupRun.load1 },
+      lookup1: { p50Ms: oneRun.p50Ms, p99Ms: oneRun.p99Ms, load1: oneRun.load1 },
+    };
+    const table = [
+      [`GET /health/live, ${CONNECTIONS} connections`, `${liveRun.requestsPerSecond} req/s (target ≥ 5,000)`],
+      [`cached lookup, ${CONNECTIONS} connections`, `${lookupRun.requestsPerSecond} req/s (target ≥ 3,000)`],
+      [`cached lookup p50, 1 connection`, `${oneRun.p50Ms} ms (target ≤ 2 ms)`],
+      [`cached lookup p99, 1 connection`, `${oneRun.p99Ms} ms`],
+      [`load average (1 min) at the three runs`, `${liveRun.load1} / ${lookupRun.load1} / ${oneRun.load1}`],
+    ];
+    console.log('\nGateway benchmark (2 shared cores)');
+    console.table(Object.fromEntries(table.map(([k, v]) => [k, { value: v }])));
+    mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
+    writeFileSync(join(repoRoot, 'bench', 'results', 'gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});
