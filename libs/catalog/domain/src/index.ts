@@ -1,6 +1,4 @@
-export * from './lib/pricing';
 export * from './lib/duration';
 export * from './lib/slug';
 export * from './lib/status';
 export * from './lib/listing-validation';
-export * from './lib/quote';

@@ -27,7 +27,8 @@ import {
   RuleInput,
   UpdateListingRequest,
 } from '@circulate/contracts';
-import { canTransition, parseIsoDuration, quote, slugCandidate, slugify, validateListing } from '@circulate/catalog/domain';
+import { canTransition, parseIsoDuration, slugCandidate, slugify, validateListing } from '@circulate/catalog/domain';
+import { quote } from '@circulate/shared/pricing';
 import { KeyedMutex, OutboxRelay, outboxEvent, RpcClient } from '@circulate/platform/messaging';
 import { ListingRepository, ListingState } from './listing.repository';
 

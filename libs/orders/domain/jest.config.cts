@@ -1,10 +1,10 @@
 module.exports = {
-  displayName: 'platform-persistence',
+  displayName: 'orders-domain',
   preset: '../../../jest.preset.js',
   testEnvironment: 'node',
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '../../../coverage/libs/platform/persistence',
+  coverageDirectory: '../../../coverage/libs/orders/domain',
 };

@@ -1,8 +1,0 @@
-module.exports = {
-  displayName: 'inventory',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
-  moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '../../coverage/apps/inventory',
-};

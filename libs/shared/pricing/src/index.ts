@@ -1,0 +1,2 @@
+export * from './lib/pricing';
+export * from './lib/quote';
