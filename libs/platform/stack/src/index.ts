@@ -1,4 +1,5 @@
 export * from './servers';
+export * from './containers';
 export * from './apps';
 export * from './build';
 export * from './test-stack';
