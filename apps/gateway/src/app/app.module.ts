@@ -12,6 +12,7 @@ import { GatewayEnv } from './gateway-env';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem';
 import { IdempotencyInterceptor } from './idempotency/idempotency';
+import { AVAILABILITY_CONTROLLERS } from './routes/availability';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
 import { INVENTORY_CONTROLLERS } from './routes/inventory';
 
@@ -29,7 +30,7 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
       }),
       ThrottlerModule.forRoot([{ name: 'per-second', ttl: 1000, limit: env.RATE_LIMIT_PER_SECOND }]),
     ],
-    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS],
+    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS, ...AVAILABILITY_CONTROLLERS],
     providers: [
       { provide: GatewayEnv, useValue: env },
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },

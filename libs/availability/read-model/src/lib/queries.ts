@@ -29,7 +29,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * from the in-memory read model. Never asks another service.
  */
 export class AvailabilityQueries {
-  constructor(private readonly model: ReadModel) {}
+  /** `model` returns the read model in service (a rebuild swaps in a new one when it has caught up). */
+  constructor(private readonly model: () => ReadModel) {}
 
   availability(ctx: RequestContext, listingId: string, raw: RawQuery): ListingAvailability {
     const { tenant, listing } = this.visibleListing(ctx, listingId);
@@ -76,7 +77,7 @@ export class AvailabilityQueries {
   /** The unit's reservations overlapping `[from, to)` (both optional), by start. */
   schedule(ctx: RequestContext, stockItemId: string, raw: RawQuery): StockItemSchedule {
     const q = parseScheduleQuery(raw);
-    const tenant = this.model.find(ctx.tenantId);
+    const tenant = this.model().find(ctx.tenantId);
     if (!tenant || !tenant.stockItems.has(stockItemId)) throw notFound('stock item', stockItemId);
     const from = q.from ?? -Infinity;
     const to = q.to ?? Infinity;
@@ -97,7 +98,7 @@ export class AvailabilityQueries {
   }
 
   private visibleListing(ctx: RequestContext, listingId: string): { tenant: TenantState; listing: ListingView } {
-    const tenant = this.model.find(ctx.tenantId);
+    const tenant = this.model().find(ctx.tenantId);
     const listing = tenant?.listings.get(listingId);
     if (!tenant || !listing) throw notFound('listing', listingId);
     if (ctx.role === 'storefront' && !(listing.status === 'published' && listing.onlineStore)) {
