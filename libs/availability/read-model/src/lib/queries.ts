@@ -16,7 +16,13 @@ import {
   type RequestContext,
   type StockItemSchedule,
 } from '@circulate/contracts';
-import { fieldError, parseAvailabilityQuery, parseCalendarQuery, parseScheduleQuery, type RawQuery } from './query-parsing';
+import {
+  fieldError,
+  parseAvailabilityQuery,
+  parseCalendarQuery,
+  parseScheduleQuery,
+  type RawQuery,
+} from './query-parsing';
 import type { ListingView, ReadModel, TenantState } from './read-model';
 
 /** At most this many excluded units per rule in an explanation (the answer stays small). */
@@ -117,7 +123,8 @@ export class AvailabilityQueries {
       }
     }
     for (const axis of axesUsed(listing.engine.rules)) {
-      if (variant[axis] === undefined) throw fieldError(`variant.${axis}`, 'is required: the listing\'s rules depend on it');
+      if (variant[axis] === undefined)
+        throw fieldError(`variant.${axis}`, "is required: the listing's rules depend on it");
     }
     return variant;
   }
@@ -145,7 +152,13 @@ export class AvailabilityQueries {
   ): ExplainRule[] {
     const listed = listing.engine.locationIds;
     const locations: string[] | null =
-      locationId !== undefined ? (listed.length && !listed.includes(locationId) ? [] : [locationId]) : listed.length ? [...listed] : null;
+      locationId !== undefined
+        ? listed.length && !listed.includes(locationId)
+          ? []
+          : [locationId]
+        : listed.length
+          ? [...listed]
+          : null;
     return listing.engine.rules.map((rule) => {
       const out: ExplainRule = { ruleId: rule.id, candidates: [], excluded: [] };
       const resolved = resolveMatch(rule, variant);
