@@ -10,6 +10,7 @@ const root = join(__dirname, '..');
 const benches = [
   { name: 'engine', file: 'bench/engine.bench.ts', result: 'bench/results/engine.json' },
   { name: 'inventory', file: 'bench/inventory.bench.ts', result: 'bench/results/inventory.json' },
+  { name: 'availability', file: 'bench/availability.bench.ts', result: 'bench/results/availability.json' },
 ];
 
 let failed = false;
