@@ -282,7 +282,7 @@ describe('availability: the read model through the gateway', () => {
     for (const id of [draft, inStoreOnly]) {
       const res = await availability(id, '', stack.keys.storefront);
       expect(res.status).toBe(404);
-      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(
         (
           await stack.http('GET', `/listings/${id}/calendar?from=2027-01-01&to=2027-01-05`, {
@@ -350,7 +350,7 @@ describe('availability: the read model through the gateway', () => {
       await quantityOf(bySize, '&variant.Size=S');
       const res = await stack.http('GET', `/listings/${daily}/availability?${query}`);
       expect(res.status).toBe(400);
-      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(res.body.errors.map((e: any) => e.field)).toContain(field);
     });
 

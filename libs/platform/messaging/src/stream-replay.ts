@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@circulate/contracts';
-import { DeliverPolicy, JSONCodec, type ConsumerMessages } from 'nats';
+import { JSONCodec, type ConsumerMessages } from 'nats';
 import { ensureStream, type StreamSpec } from './jetstream-setup';
 import type { NatsConnectionService } from './nats-connection';
 
@@ -26,7 +26,9 @@ export async function replayStream(
 ): Promise<ReplayHandle> {
   await ensureStream(nats.jsm, stream);
   const lastSeq = (await nats.jsm.streams.info(stream.name)).state.last_seq;
-  const consumer = await nats.js.consumers.get(stream.name, { deliver_policy: DeliverPolicy.All });
+  // An ordered consumer starts at sequence 1 by default (passing DeliverPolicy.All as well makes
+  // the server refuse it, and nats.js retries for ever).
+  const consumer = await nats.js.consumers.get(stream.name);
   const messages: ConsumerMessages = await consumer.consume({ max_messages: 1024 });
   let markCaughtUp: () => void = () => undefined;
   const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
