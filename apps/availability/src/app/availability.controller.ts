@@ -6,7 +6,6 @@ import {
   ListingAvailability,
   ListingAvailabilityRequest,
   ListingCalendar,
-  RebuildReadModelRequest,
   RebuildReport,
   RequestContext,
   rpcSubject,
@@ -40,7 +39,7 @@ export class AvailabilityController {
 
   /** Rebuilds every replica's read model from the streams (admin; the gateway checks the role). */
   @MessagePattern(rpcSubject(AvailabilityRpc.rebuildReadModel))
-  rebuild(@RpcCtx() _ctx: RequestContext, @RpcData() _data: RebuildReadModelRequest): Promise<RebuildReport> {
+  rebuild(@RpcCtx() _ctx: RequestContext): Promise<RebuildReport> {
     return this.feed.rebuildAll();
   }
 }

@@ -23,8 +23,6 @@ export class StockItemScheduleRequest {
   query?: Record<string, unknown>;
 }
 
-export class RebuildReadModelRequest {}
-
 export interface RuleAvailabilityView {
   ruleId: string;
   required: number;
