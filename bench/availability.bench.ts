@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     // Wait until the read model has every item (events are asynchronous).
     for (;;) {
       const r = await stack.http('GET', poolPath);
-      if (r.status === 200 && r.body.quantity === Math.floor((POOLS * 20) / 3)) break;
+      if (r.status === 200 && r.body.quantity >= Math.floor((POOLS * 20) / 3)) break;
       await new Promise((res) => setTimeout(res, 200));
     }
 
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     stack.apps.start('availability');
     for (;;) {
       const r = await stack.http('GET', poolPath).catch(() => ({ status: 0, body: null as any }));
-      if (r.status === 200 && r.body.quantity === Math.floor((POOLS * 20) / 3)) break;
+      if (r.status === 200 && r.body.quantity >= Math.floor((POOLS * 20) / 3)) break;
       await new Promise((res) => setTimeout(res, 100));
     }
     const restartMs = Date.now() - r0;
