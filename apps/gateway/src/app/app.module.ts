@@ -11,6 +11,7 @@ import { GatewayEnv } from './gateway-env';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem';
 import { IdempotencyInterceptor } from './idempotency/idempotency';
+import { AVAILABILITY_CONTROLLERS } from './routes/availability';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
 import { INVENTORY_CONTROLLERS } from './routes/inventory';
 
@@ -27,7 +28,7 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
         outbox: false,
       }),
     ],
-    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS],
+    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS, ...AVAILABILITY_CONTROLLERS],
     providers: [
       { provide: GatewayEnv, useValue: env },
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },

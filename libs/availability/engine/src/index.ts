@@ -3,7 +3,7 @@ export { AvailabilityIndex } from './lib/availability-index';
 export { checkAvailability, allocate, calendar, validateAllocation, MAX_CALENDAR_DAYS } from './lib/engine';
 export { bestFitPolicy, firstFitPolicy } from './lib/policy';
 export type { AllocationPolicy, AllocationCandidate, AllocationContext } from './lib/policy';
-export { resolveMatch, ruleMatchesItem } from './lib/matching';
+export { resolveMatch, ruleMatchesItem, matchesResolved } from './lib/matching';
 export type { ResolvedMatch } from './lib/matching';
 export {
   widenPeriod,

@@ -9,3 +9,4 @@ export * from './rpc-client';
 export * from './rpc-server';
 export * from './messaging.module';
 export * from './read-cache';
+export * from './stream-replay';

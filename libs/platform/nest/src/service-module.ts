@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { ServiceName } from '@circulate/contracts';
 import { MessagingModule } from '@circulate/platform/messaging';
 import { PersistenceModule } from '@circulate/platform/persistence';
@@ -11,6 +11,8 @@ export interface ServiceModuleSpec {
   imports?: (Type<unknown> | DynamicModule)[];
   /** Its NATS controllers (one-line adapters); the health subject is added here. */
   controllers?: Type<unknown>[];
+  /** Providers wired in the root module itself (small services without a module of their own). */
+  providers?: Provider[];
 }
 
 /**
@@ -33,7 +35,7 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
       ...(spec.imports ?? []),
     ],
     controllers: [healthController(service), ...(spec.controllers ?? [])],
-    providers: [HealthProbe],
+    providers: [HealthProbe, ...(spec.providers ?? [])],
   })
   class ServiceAppModule {}
   return ServiceAppModule;
