@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   CreateSkuRequest,
   DomainError,
@@ -21,6 +21,15 @@ import { SkuRepository } from './sku.repository';
 /** The fields whose change alters linked items' effective data (and so their snapshots). */
 const INHERITED: (keyof SkuSnapshot)[] = ['code', 'name', 'category', 'attributes', 'purchasePrice'];
 
+/**
+ * How long a SKU edit waits for its linked items' snapshots before answering (well inside the
+ * gateway's RPC deadline). A SKU with few items finishes within it, so the answer follows every
+ * snapshot; a SKU with hundreds answers once its own write is durable and the fan-out carries on
+ * (the `inventory-sku-fanout` consumer repeats it if this process dies first). Item reads
+ * compose the live SKU, so they show the change at once either way.
+ */
+const FANOUT_WAIT_MS = Number(process.env['SKU_FANOUT_WAIT_MS'] ?? 1_500);
+
 @Injectable()
 export class SkusService {
   constructor(
@@ -30,6 +39,8 @@ export class SkusService {
     private readonly outbox: OutboxRelay,
     private readonly locks: KeyedMutex,
   ) {}
+
+  private readonly logger = new Logger(SkusService.name);
 
   async create(ctx: RequestContext, input: CreateSkuRequest): Promise<Sku> {
     const sku: SkuSnapshot = {
@@ -88,7 +99,7 @@ export class SkusService {
       await this.outbox.flush(model as never, next.id);
       return { sku: next, inheritedChanged: changed.some((k) => INHERITED.includes(k)) };
     });
-    if (updated.inheritedChanged) await this.stockItems.skuChanged(ctx, updated.sku, false);
+    if (updated.inheritedChanged) await this.fanOut(ctx, updated.sku);
     const counts = await this.items.countBySku(ctx.tenantId, [input.id]);
     return { ...updated.sku, stockItemCount: counts.get(input.id) ?? 0 };
   }
@@ -110,6 +121,23 @@ export class SkusService {
       await this.outbox.flush(model as never, id);
       await this.skus.purgeIfPublished(ctx.tenantId, id);
     });
+  }
+
+  /** Re-publishes the linked items' snapshots, waiting for it at most `FANOUT_WAIT_MS`. */
+  private async fanOut(ctx: RequestContext, sku: SkuSnapshot): Promise<void> {
+    const work = this.stockItems.skuChanged(ctx, sku, false).then(
+      () => true,
+      (err: unknown) => {
+        // The SKU write is durable; its durable consumer repeats the fan-out.
+        this.logger.warn(`fan-out of ${sku.id} v${sku.version} failed, left to the recovery consumer: ${String(err)}`);
+        return true;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), FANOUT_WAIT_MS)));
+    const done = await Promise.race([work, budget]);
+    clearTimeout(timer);
+    if (!done) this.logger.log(`fan-out of ${sku.id} v${sku.version} continues after the answer`);
   }
 
   private event(ctx: RequestContext, type: string, sku: SkuSnapshot, linkedStockItemIds?: string[]) {
