@@ -1,5 +1,6 @@
 import { DomainError, StockItemStatuses } from '@circulate/contracts';
 import {
+  assertLedgerEntry,
   adjustPool,
   assertDistinctCodes,
   assertNoTrackingChange,
@@ -113,5 +114,19 @@ describe('ledger totals', () => {
       cost: eur(30),
     });
     expect(ledgerTotals([], 'USD')).toEqual({ income: { amount: 0, currency: 'USD' }, cost: { amount: 0, currency: 'USD' } });
+  });
+});
+
+describe('ledger entries', () => {
+  const eur = (amount: number) => ({ amount, currency: 'EUR' });
+
+  it('refuse an entry whose total of its type would pass the safe-integer range', () => {
+    const entries = Array.from({ length: 9007 }, () => ({ type: 'cost' as const, amount: eur(1_000_000_000_000) }));
+    expect(() => assertLedgerEntry(entries, 'cost', eur(1_000_000_000_000))).toThrow(/total/);
+    expect(() => assertLedgerEntry(entries, 'income', eur(1_000_000_000_000))).not.toThrow();
+  });
+
+  it('refuse another currency than the ledger’s', () => {
+    expect(() => assertLedgerEntry([{ type: 'cost', amount: eur(1) }], 'cost', { amount: 1, currency: 'USD' })).toThrow(/EUR/);
   });
 });

@@ -207,6 +207,21 @@ export function ledgerTotals(entries: { type: 'income' | 'cost'; amount: Money }
   return { income: { amount: income, currency }, cost: { amount: cost, currency } };
 }
 
+/**
+ * A new ledger entry must keep the ledger consistent: one currency (its first entry's), and a
+ * total of its type that stays a safe integer (each amount is ≤ 10^12 by contract, so this only
+ * binds after thousands of entries; refused, never rounded).
+ */
+export function assertLedgerEntry(entries: { type: 'income' | 'cost'; amount: Money }[], type: 'income' | 'cost', amount: Money): void {
+  assertLedgerCurrency(entries, amount);
+  const total = entries.reduce((sum, e) => (e.type === type ? sum + e.amount.amount : sum), amount.amount);
+  if (!Number.isSafeInteger(total)) {
+    throw new DomainError(ErrorCode.UNPROCESSABLE, `the ${type} total of this ledger would pass ${Number.MAX_SAFE_INTEGER} minor units`, [
+      { field: 'amount.amount', message: 'the ledger total would be too large to keep exactly' },
+    ]);
+  }
+}
+
 /** A ledger keeps one currency (its first entry's), so totals add up. */
 export function assertLedgerCurrency(entries: { amount: Money }[], amount: Money): void {
   const currency = entries[0]?.amount.currency;
