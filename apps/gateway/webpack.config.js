@@ -14,7 +14,19 @@ module.exports = {
       generatePackageJson: true,
       sourceMap: true,
       // Derives OpenAPI schemas from the contract classes and their class-validator decorators.
-      transformers: [{ name: '@nestjs/swagger/plugin', options: { classValidatorShim: true, introspectComments: true } }],
+      // The contracts lib names its files by topic (`skus.ts`, not `skus.dto.ts`), so the plugin
+      // reads every contract file; without this the document had no request bodies at all.
+      transformers: [
+        {
+          name: '@nestjs/swagger/plugin',
+          options: {
+            classValidatorShim: true,
+            introspectComments: true,
+            dtoFileNameSuffix: ['.ts'],
+            controllerFileNameSuffix: ['.controller.ts'],
+          },
+        },
+      ],
     }),
   ],
 };

@@ -49,7 +49,9 @@ export class SkusService {
       name: input.name,
       category: input.category ?? [],
       attributes: input.attributes ?? {},
-      purchasePrice: input.purchasePrice ? { amount: input.purchasePrice.amount, currency: input.purchasePrice.currency } : null,
+      purchasePrice: input.purchasePrice
+        ? { amount: input.purchasePrice.amount, currency: input.purchasePrice.currency }
+        : null,
       description: input.description ?? null,
       createdAt: new Date().toISOString(),
       version: 1,
@@ -71,8 +73,14 @@ export class SkusService {
 
   async list(ctx: RequestContext, query: ListSkusRequest): Promise<Page<Sku>> {
     const page = await this.skus.list(ctx.tenantId, query);
-    const counts = await this.items.countBySku(ctx.tenantId, page.items.map((s) => s.id));
-    return { items: page.items.map((s) => ({ ...s, stockItemCount: counts.get(s.id) ?? 0 })), nextCursor: page.nextCursor };
+    const counts = await this.items.countBySku(
+      ctx.tenantId,
+      page.items.map((s) => s.id),
+    );
+    return {
+      items: page.items.map((s) => ({ ...s, stockItemCount: counts.get(s.id) ?? 0 })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /** Edits a SKU; when an inherited field changed, every linked item publishes its new snapshot. */
@@ -88,11 +96,17 @@ export class SkusService {
         ...(input.category !== undefined ? { category: input.category } : {}),
         ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
         ...(input.purchasePrice !== undefined
-          ? { purchasePrice: input.purchasePrice ? { amount: input.purchasePrice.amount, currency: input.purchasePrice.currency } : null }
+          ? {
+              purchasePrice: input.purchasePrice
+                ? { amount: input.purchasePrice.amount, currency: input.purchasePrice.currency }
+                : null,
+            }
           : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
       };
-      const changed = (Object.keys(next) as (keyof SkuSnapshot)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]));
+      const changed = (Object.keys(next) as (keyof SkuSnapshot)[]).filter(
+        (k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]),
+      );
       if (changed.length === 0) return { sku: current, inheritedChanged: false };
       next.version = current.version + 1;
       await this.skus.replace(ctx.tenantId, next, this.event(ctx, InventoryEvents.skuUpdated, next));
@@ -116,7 +130,12 @@ export class SkusService {
       if (!current) throw DomainError.notFound('SKU', id);
       const linked = (await this.items.linkedTo(ctx.tenantId, id)).map((r) => r._id);
       const gone = { ...current, version: current.version + 1 };
-      await this.skus.tombstone(ctx.tenantId, id, gone.version, this.event(ctx, InventoryEvents.skuDeleted, gone, linked));
+      await this.skus.tombstone(
+        ctx.tenantId,
+        id,
+        gone.version,
+        this.event(ctx, InventoryEvents.skuDeleted, gone, linked),
+      );
       await this.stockItems.skuChanged(ctx, current, true);
       await this.outbox.flush(model as never, id);
       await this.skus.purgeIfPublished(ctx.tenantId, id);
@@ -141,6 +160,13 @@ export class SkusService {
   }
 
   private event(ctx: RequestContext, type: string, sku: SkuSnapshot, linkedStockItemIds?: string[]) {
-    return outboxEvent<SkuEvent>(type, ctx.tenantId, sku.id, sku.version, { sku, ...(linkedStockItemIds ? { linkedStockItemIds } : {}) }, ctx.requestId);
+    return outboxEvent<SkuEvent>(
+      type,
+      ctx.tenantId,
+      sku.id,
+      sku.version,
+      { sku, ...(linkedStockItemIds ? { linkedStockItemIds } : {}) },
+      ctx.requestId,
+    );
   }
 }
