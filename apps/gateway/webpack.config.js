@@ -15,14 +15,15 @@ module.exports = {
       sourceMap: true,
       // Derives OpenAPI schemas from the contract classes and their class-validator decorators.
       // The contracts lib names its files by topic (`skus.ts`, not `skus.dto.ts`), so the plugin
-      // reads every contract file; without this the document had no request bodies at all.
+      // reads every file of that lib (the option matches by substring; ".ts" alone it refuses).
+      // Without this the document had no request bodies at all.
       transformers: [
         {
           name: '@nestjs/swagger/plugin',
           options: {
             classValidatorShim: true,
             introspectComments: true,
-            dtoFileNameSuffix: ['.ts'],
+            dtoFileNameSuffix: ['libs/contracts/src/'],
             controllerFileNameSuffix: ['.controller.ts'],
           },
         },

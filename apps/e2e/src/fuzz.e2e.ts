@@ -343,3 +343,171 @@ describe('bad input, generated from the OpenAPI document, changes nothing and ne
     expect(await fuzzer.snapshot(stack)).toEqual(before);
   }, 240_000);
 });
+
+describe('the reproductions of issue 16 answer 4xx problem+json (or a truthful success) and change nothing', () => {
+  let stack: TestStack;
+  let loc: string;
+  const EUR = (amount: number) => ({ amount, currency: 'EUR' });
+
+  /** What the tenant's lists say, to prove a refused request changed nothing. */
+  const lists = async () =>
+    Promise.all(
+      ['/locations', '/skus', '/stock-items', '/listings'].map(
+        async (p) => (await stack.http('GET', `${p}?limit=500`)).body,
+      ),
+    );
+
+  async function refused(method: string, path: string, body: unknown, status: number, field?: string): Promise<void> {
+    const before = await lists();
+    const res = await stack.http(method, path, body === undefined ? {} : { body });
+    expect({ path, status: res.status }).toEqual({ path, status });
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    if (field) expect(JSON.stringify(res.body.errors ?? res.body)).toContain(field);
+    expect(await lists()).toEqual(before);
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    loc = (await stack.http('POST', '/locations', { body: { name: 'Regression shop' } })).body.id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('2: unknown ids of any characters answer 404, never 503 (lease keys are encoded)', async () => {
+    for (const id of ['a.', 'a..b', '%2e', '*', '>', 'a b', 'ünï🚲', 'x'.repeat(60)]) {
+      const p = encodeURIComponent(id);
+      await refused('PATCH', `/skus/${p}`, { name: 'X' }, 404);
+      await refused('DELETE', `/listings/${p}`, undefined, 404);
+      await refused('PATCH', `/stock-items/${p}`, { condition: 'fair' }, 404);
+      await refused('POST', `/stock-items/${p}/adjustments`, { delta: 1, reason: 'r' }, 404);
+      await refused('POST', `/stock-items/${p}/ledger`, { type: 'cost', amount: EUR(1), reason: 'r' }, 404);
+    }
+  });
+
+  it('3: a ledger entry without amount is a 400 naming amount', async () => {
+    const item = (await stack.http('POST', '/stock-items', { body: { tracking: 'pooled', locationId: loc } })).body;
+    await refused('POST', `/stock-items/${item.id}/ledger`, { type: 'cost', reason: 'repair' }, 400, 'amount');
+    expect((await stack.http('GET', `/stock-items/${item.id}/ledger`)).body.items).toEqual([]);
+  });
+
+  it('4: variants or fulfillment rules wrapped in arrays are a 400 naming the field', async () => {
+    await refused('POST', '/listings', { name: 'L', variants: [[{ name: 'Size', values: ['S'] }]] }, 400, 'variants');
+    await refused(
+      'POST',
+      '/listings',
+      { name: 'L', fulfillmentRules: [[{ quantity: 1, match: { skuCodes: ['A'] } }]] },
+      400,
+      'fulfillmentRules',
+    );
+  });
+
+  it('5: objects sent as arrays are a 400 naming the field, never stored empty', async () => {
+    await refused('POST', '/skus', { code: 'ARR-1', name: 'A', purchasePrice: [EUR(1)] }, 400, 'purchasePrice');
+    const sku = (await stack.http('POST', '/skus', { body: { code: 'ARR-2', name: 'A', purchasePrice: EUR(100) } }))
+      .body;
+    await stack.http('POST', '/stock-items', { body: { tracking: 'pooled', locationId: loc, skuId: sku.id } });
+    await refused('PATCH', `/skus/${sku.id}`, { purchasePrice: [EUR(1)] }, 400, 'purchasePrice');
+    await refused(
+      'POST',
+      '/stock-items',
+      { tracking: 'pooled', locationId: loc, overrides: { purchasePrice: [EUR(1)] } },
+      400,
+      'purchasePrice',
+    );
+    const listing = (await stack.http('POST', '/listings', { body: { name: 'Obj' } })).body;
+    for (const body of [
+      { media: [[{ url: 'https://x' }]] },
+      { seo: [{ title: 'x' }] },
+      { channels: [{ admin: true }] },
+    ]) {
+      await refused('PATCH', `/listings/${listing.id}`, body, 400, Object.keys(body)[0]);
+    }
+  });
+
+  it('6: money beyond 10^12 minor units or not a safe integer is a 400', async () => {
+    const item = (await stack.http('POST', '/stock-items', { body: { tracking: 'pooled', locationId: loc } })).body;
+    for (const amount of [1e308, 2 ** 53 + 1, 1_000_000_000_001]) {
+      await refused(
+        'POST',
+        `/stock-items/${item.id}/ledger`,
+        { type: 'cost', amount: EUR(amount), reason: 'r' },
+        400,
+        'amount',
+      );
+      await refused('POST', '/skus', { code: 'BIG', name: 'B', purchasePrice: EUR(amount) }, 400, 'amount');
+    }
+    expect((await stack.http('GET', `/stock-items/${item.id}/ledger`)).body.totals.cost).toEqual(EUR(0));
+  });
+
+  it('7: impossible dates are a 400, not priced', async () => {
+    const listing = (
+      await stack.http('POST', '/listings', {
+        body: { name: 'Dated', priceTables: [{ name: 'T', currency: 'EUR', rates: [{ unit: 'day', amount: 1000 }] }] },
+      })
+    ).body;
+    const ok = await stack.http(
+      'GET',
+      `/listings/${listing.id}/price?start=2031-02-28T10:00:00Z&end=2031-03-01T10:00:00Z`,
+    );
+    expect(ok.status).toBe(200);
+    for (const day of ['2031-02-30', '2031-02-29', '2031-04-31']) {
+      const res = await stack.http(
+        'GET',
+        `/listings/${listing.id}/price?start=${day}T10:00:00Z&end=2031-05-01T10:00:00Z`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(JSON.stringify(res.body)).toContain('start');
+    }
+  });
+
+  it('9: a SKU edit with 500 linked items answers 200 well within the RPC deadline, and every item converges', async () => {
+    const sku = (await stack.http('POST', '/skus', { body: { code: 'FAN-500', name: 'Fan' } })).body;
+    for (let i = 0; i < 500; i += 250) {
+      expect(
+        (
+          await stack.http('POST', '/stock-items/batch', {
+            body: { skuId: sku.id, locationId: loc, count: 250, tracking: 'serialized' },
+          })
+        ).status,
+      ).toBe(201);
+    }
+    const started = Date.now();
+    const edit = await stack.http('PATCH', `/skus/${sku.id}`, { body: { name: 'Fan II' } });
+    const took = Date.now() - started;
+    expect(edit.status).toBe(200);
+    expect(edit.body).toMatchObject({ name: 'Fan II', stockItemCount: 500 });
+    expect(took).toBeLessThan(3000); // the test stack's RPC deadline
+    // Item reads show the change at once; their versions (the published snapshots) converge.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const items: { version: number; effective: { name: string } }[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (
+          await stack.http(
+            'GET',
+            `/stock-items?skuId=${sku.id}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          )
+        ).body;
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(items).toHaveLength(500);
+      expect(items.every((i) => i.effective.name === 'Fan II')).toBe(true);
+      if (items.every((i) => i.version === 2)) break;
+      if (Date.now() > deadline)
+        throw new Error(`${items.filter((i) => i.version !== 2).length} items never got the SKU change`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }, 180_000);
+
+  it('10: createdAt of a 201 is what a later read returns', async () => {
+    const sku = (await stack.http('POST', '/skus', { body: { code: 'TIME-1', name: 'T' } })).body;
+    expect((await stack.http('GET', `/skus/${sku.id}`)).body.createdAt).toBe(sku.createdAt);
+    const item = (await stack.http('POST', '/stock-items', { body: { tracking: 'pooled', locationId: loc } })).body;
+    expect((await stack.http('GET', `/stock-items/${item.id}`)).body.createdAt).toBe(item.createdAt);
+  });
+});
