@@ -486,12 +486,12 @@ describe('the reproductions of issue 16 answer 4xx problem+json (or a truthful s
       const items: { version: number; effective: { name: string } }[] = [];
       let cursor: string | null = null;
       do {
-        const page = (
-          await stack.http(
-            'GET',
-            `/stock-items?skuId=${sku.id}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-          )
-        ).body;
+        const res = await stack.http(
+          'GET',
+          `/stock-items?skuId=${sku.id}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        if (res.status !== 200) throw new Error(`list: ${res.status} ${JSON.stringify(res.body)}`);
+        const page = res.body;
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
