@@ -485,21 +485,31 @@ describe('the reproductions of issue 16 answer 4xx problem+json (or a truthful s
     for (;;) {
       const items: { version: number; effective: { name: string } }[] = [];
       let cursor: string | null = null;
+      let complete = true;
       do {
         const res = await stack.http(
           'GET',
           `/stock-items?skuId=${sku.id}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
         );
-        if (res.status !== 200) throw new Error(`list: ${res.status} ${JSON.stringify(res.body)}`);
-        const page = res.body;
-        items.push(...page.items);
-        cursor = page.nextCursor;
+        // While 500 snapshots are being written a filtered list can miss the test stack's 3 s
+        // deadline on this shared machine (a truthful 503 for a read): ask again.
+        if (res.status === 503) {
+          complete = false;
+          break;
+        }
+        expect(res.status).toBe(200);
+        items.push(...res.body.items);
+        cursor = res.body.nextCursor;
       } while (cursor);
-      expect(items).toHaveLength(500);
-      expect(items.every((i) => i.effective.name === 'Fan II')).toBe(true);
-      if (items.every((i) => i.version === 2)) break;
+      if (complete) {
+        expect(items).toHaveLength(500);
+        expect(items.every((i) => i.effective.name === 'Fan II')).toBe(true);
+        if (items.every((i) => i.version === 2)) break;
+      }
       if (Date.now() > deadline)
-        throw new Error(`${items.filter((i) => i.version !== 2).length} items never got the SKU change`);
+        throw new Error(
+          `the items never all got the SKU change (${items.filter((i) => i.version !== 2).length} behind)`,
+        );
       await new Promise((r) => setTimeout(r, 1000));
     }
   }, 180_000);
