@@ -487,7 +487,7 @@ describe('the reproductions of issue 16 answer 4xx problem+json (or a truthful s
       let cursor: string | null = null;
       let complete = true;
       do {
-        const res = await stack.http(
+        const res: HttpAnswer = await stack.http(
           'GET',
           `/stock-items?skuId=${sku.id}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
         );
