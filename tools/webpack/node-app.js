@@ -23,7 +23,20 @@ function nodeApp(appDir, options = {}) {
         generatePackageJson: true,
         sourceMap: true,
         transformers: options.swagger
-          ? [{ name: '@nestjs/swagger/plugin', options: { classValidatorShim: true, introspectComments: true } }]
+          ? [
+              {
+                name: '@nestjs/swagger/plugin',
+                // The contracts lib names its files by topic (`skus.ts`, not `skus.dto.ts`), so
+                // the plugin reads every file of that lib (the option matches by substring).
+                // Without this the OpenAPI document had no request bodies at all.
+                options: {
+                  classValidatorShim: true,
+                  introspectComments: true,
+                  dtoFileNameSuffix: ['libs/contracts/src/'],
+                  controllerFileNameSuffix: ['.controller.ts'],
+                },
+              },
+            ]
           : [],
       }),
     ],

@@ -6,6 +6,8 @@ export * from './envelope';
 export * from './health';
 export * from './common/pagination';
 export * from './common/money';
+export * from './common/nested';
+export * from './common/time';
 export * from './inventory';
 export * from './catalog';
 export * from './availability';

@@ -16,12 +16,13 @@ import {
   Min,
   MinLength,
   registerDecorator,
-  ValidateNested,
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import type { Money } from '../common/money';
+import { IsNestedObject, IsNestedObjectArray } from '../common/nested';
+import { IsInstant } from '../common/time';
 
 export const ListingStatuses = ['draft', 'published', 'archived'] as const;
 export type ListingStatus = (typeof ListingStatuses)[number];
@@ -48,14 +49,19 @@ export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SKU_CODE_PATTERN = SKU_CODE_RULE;
 /** ISO 8601 duration shape (`P1D`, `PT2H30M`); the catalog's domain parses it exactly. */
 export const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
-/** An offset is required so a period means one instant everywhere. */
+/** The shape of an instant; `parseInstant` (common/time) also checks that the day and time exist. */
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const VARIANT_TEXT = /^[^$.]{1,64}$/;
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 function safeKey(key: string, pattern: RegExp): boolean {
@@ -89,7 +95,12 @@ export function IsRuleAttributes(options?: ValidationOptions) {
             if (typeof v === 'boolean') return true;
             if (isPlainRecord(v)) {
               const keys = Object.keys(v);
-              return keys.length === 1 && keys[0] === 'fromVariant' && typeof v['fromVariant'] === 'string' && VARIANT_TEXT.test(v['fromVariant']);
+              return (
+                keys.length === 1 &&
+                keys[0] === 'fromVariant' &&
+                typeof v['fromVariant'] === 'string' &&
+                VARIANT_TEXT.test(v['fromVariant'])
+              );
             }
             return false;
           });
@@ -115,7 +126,9 @@ export function IsSkuCodeMap(options?: ValidationOptions) {
           if (!isPlainRecord(value)) return false;
           const entries = Object.entries(value);
           if (entries.length < 1 || entries.length > 100) return false;
-          return entries.every(([k, v]) => safeKey(k, VARIANT_TEXT) && typeof v === 'string' && SKU_CODE_PATTERN.test(v));
+          return entries.every(
+            ([k, v]) => safeKey(k, VARIANT_TEXT) && typeof v === 'string' && SKU_CODE_PATTERN.test(v),
+          );
         },
       },
     });
@@ -205,8 +218,7 @@ export class PriceTableInput {
 
   @IsOptional()
   @ArrayMaxSize(4)
-  @ValidateNested({ each: true })
-  @Type(() => RateInput)
+  @IsNestedObjectArray(() => RateInput)
   rates?: RateInput[];
 
   @IsOptional()
@@ -230,12 +242,14 @@ export class RuleMatchInput {
   @ArrayMaxSize(100)
   @ArrayUnique()
   @IsString({ each: true })
-  @Matches(SKU_CODE_PATTERN, { each: true, message: 'each SKU code must be 1-100 letters, digits or . _ : / # + - (starting with a letter or digit)' })
+  @Matches(SKU_CODE_PATTERN, {
+    each: true,
+    message: 'each SKU code must be 1-100 letters, digits or . _ : / # + - (starting with a letter or digit)',
+  })
   skuCodes?: string[];
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => SkuCodeByVariantInput)
+  @IsNestedObject(() => SkuCodeByVariantInput)
   skuCodeByVariant?: SkuCodeByVariantInput;
 
   @IsOptional()
@@ -255,8 +269,7 @@ export class RuleInput {
   @Max(10_000)
   quantity!: number;
 
-  @ValidateNested()
-  @Type(() => RuleMatchInput)
+  @IsNestedObject(() => RuleMatchInput)
   match!: RuleMatchInput;
 
   @IsOptional()
@@ -285,18 +298,15 @@ export class ListingCommonFields {
 
   @IsOptional()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => MediaInput)
+  @IsNestedObjectArray(() => MediaInput)
   media?: MediaInput[];
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => SeoInput)
+  @IsNestedObject(() => SeoInput)
   seo?: SeoInput;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => ChannelsInput)
+  @IsNestedObject(() => ChannelsInput)
   channels?: ChannelsInput;
 
   @IsOptional()
@@ -308,20 +318,17 @@ export class ListingCommonFields {
 
   @IsOptional()
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => VariantAxisInput)
+  @IsNestedObjectArray(() => VariantAxisInput)
   variants?: VariantAxisInput[];
 
   @IsOptional()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => PriceTableInput)
+  @IsNestedObjectArray(() => PriceTableInput)
   priceTables?: PriceTableInput[];
 
   @IsOptional()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => RuleInput)
+  @IsNestedObjectArray(() => RuleInput)
   fulfillmentRules?: RuleInput[];
 }
 
@@ -388,13 +395,11 @@ export class PriceQuery {
   priceTableId?: string;
 
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT_PATTERN, { message: 'start must be an ISO 8601 date-time with an offset' })
+  @IsInstant()
   start?: string;
 
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT_PATTERN, { message: 'end must be an ISO 8601 date-time with an offset' })
+  @IsInstant()
   end?: string;
 
   @IsOptional()
@@ -406,7 +411,9 @@ export class PriceQuery {
 
   /** Price as a purchase (sale price) even when the table also has rental rates. */
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
+  @Transform(({ value }) =>
+    value === 'true' || value === true ? true : value === 'false' || value === false ? false : value,
+  )
   @IsBoolean()
   purchase?: boolean;
 }

@@ -20,7 +20,10 @@ export function IsAttributes(options?: ValidationOptions): PropertyDecorator {
       name: 'isAttributes',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: { message: `${String(propertyName)} must be an object of at most ${MAX_ATTRIBUTES} keys with string, number or boolean values`, ...options },
+      options: {
+        message: `${String(propertyName)} must be an object of at most ${MAX_ATTRIBUTES} keys with string, number or boolean values`,
+        ...options,
+      },
       validator: {
         validate(value: unknown, _args: ValidationArguments) {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -30,7 +33,9 @@ export function IsAttributes(options?: ValidationOptions): PropertyDecorator {
           return entries.every(
             ([k, v]) =>
               isSafeAttributeKey(k) &&
-              ((typeof v === 'string' && v.length <= 500) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'),
+              ((typeof v === 'string' && v.length <= 500) ||
+                (typeof v === 'number' && Number.isFinite(v)) ||
+                typeof v === 'boolean'),
           );
         },
       },

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -8,9 +7,9 @@ import {
   MaxLength,
   MinLength,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { Money } from '../common/money';
+import { IsNestedObject } from '../common/nested';
 import { PageQuery } from '../common/pagination';
 import { Attributes, IsAttributes } from './attributes';
 
@@ -55,8 +54,7 @@ export class CreateSkuRequest {
   attributes?: Attributes;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => Money)
+  @IsNestedObject(() => Money)
   purchasePrice?: Money;
 
   @IsOptional()
@@ -87,8 +85,7 @@ export class UpdateSkuFields {
   attributes?: Attributes;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => Money)
+  @IsNestedObject(() => Money)
   purchasePrice?: Money | null;
 
   @IsOptional()

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   Allow,
   ArrayMaxSize,
@@ -6,7 +5,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -15,9 +13,9 @@ import {
   Min,
   MinLength,
   NotEquals,
-  ValidateNested,
 } from 'class-validator';
 import { Money } from '../common/money';
+import { IsNestedObject } from '../common/nested';
 import { PageQuery } from '../common/pagination';
 import { Attributes, IsAttributes } from './attributes';
 import { CODE_MESSAGE, CODE_PATTERN, IsCategoryPath, IsPresentOrAbsent } from './skus';
@@ -80,8 +78,7 @@ export class StockItemOverrides {
   attributes?: Attributes | null;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => Money)
+  @IsNestedObject(() => Money)
   purchasePrice?: Money | null;
 }
 
@@ -117,9 +114,7 @@ export class CreateStockItemRequest {
   condition?: string;
 
   @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => StockItemOverrides)
+  @IsNestedObject(() => StockItemOverrides)
   overrides?: StockItemOverrides;
 }
 
@@ -176,9 +171,7 @@ export class UpdateStockItemFields {
 
   /** Fields given replace the item's overrides of that field; null removes the override. */
   @IsPresentOrAbsent()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => StockItemOverrides)
+  @IsNestedObject(() => StockItemOverrides)
   overrides?: StockItemOverrides;
 
   /** Never changeable: present → 422. */
@@ -253,8 +246,7 @@ export class LedgerEntryFields {
   @IsIn(LedgerTypes)
   type!: LedgerType;
 
-  @ValidateNested()
-  @Type(() => Money)
+  @IsNestedObject(() => Money)
   amount!: Money;
 
   @IsString()
@@ -323,8 +315,7 @@ export class ReturnCommand extends OrderItemCommand {
 }
 
 export class RecordOrderIncomeCommand extends OrderItemCommand {
-  @ValidateNested()
-  @Type(() => Money)
+  @IsNestedObject(() => Money)
   amount!: Money;
 
   @IsOptional()

@@ -45,7 +45,9 @@ export class BatchOutboxFlusher {
           .exec();
       }
     } catch (err) {
-      this.logger.warn(`batch outbox flush of ${m.collection.collectionName} failed, the sweeper will retry: ${String(err)}`);
+      this.logger.warn(
+        `batch outbox flush of ${m.collection.collectionName} failed, the sweeper will retry: ${String(err)}`,
+      );
     }
   }
 }

@@ -1,5 +1,6 @@
 import { DomainError, StockItemStatuses } from '@circulate/contracts';
 import {
+  assertLedgerEntry,
   adjustPool,
   assertDistinctCodes,
   assertNoTrackingChange,
@@ -23,7 +24,12 @@ const code = (fn: () => unknown): string | undefined => {
   }
 };
 
-const sku = { name: 'Bike S', category: ['Bicycles', 'City'], attributes: { Brand: 'Trek', size: 'S' }, purchasePrice: { amount: 49900, currency: 'EUR' } };
+const sku = {
+  name: 'Bike S',
+  category: ['Bicycles', 'City'],
+  attributes: { Brand: 'Trek', size: 'S' },
+  purchasePrice: { amount: 49900, currency: 'EUR' },
+};
 
 describe('effective fields', () => {
   it('are the SKU’s fields overlaid by the item’s overrides, attributes merged key by key', () => {
@@ -36,19 +42,30 @@ describe('effective fields', () => {
   });
 
   it('without a SKU only the item’s own overrides remain', () => {
-    expect(effectiveOf(null, { attributes: { colour: 'red' } })).toEqual({ name: null, category: [], attributes: { colour: 'red' }, purchasePrice: null });
+    expect(effectiveOf(null, { attributes: { colour: 'red' } })).toEqual({
+      name: null,
+      category: [],
+      attributes: { colour: 'red' },
+      purchasePrice: null,
+    });
   });
 
   it('an overrides patch replaces given fields and null removes an override', () => {
-    expect(patchOverrides({ name: 'A', attributes: { x: 1 } }, { name: null, category: ['C'] })).toEqual({ attributes: { x: 1 }, category: ['C'] });
+    expect(patchOverrides({ name: 'A', attributes: { x: 1 } }, { name: null, category: ['C'] })).toEqual({
+      attributes: { x: 1 },
+      category: ['C'],
+    });
   });
 });
 
 describe('lifecycle status transitions', () => {
-  it.each(StockItemStatuses.flatMap((from) => StockItemStatuses.map((to) => [from, to] as const)))('%s → %s follows the table', (from, to) => {
-    const allowed = from === to || STATUS_TRANSITIONS[from].includes(to);
-    expect(code(() => assertStatusTransition(from, to))).toBe(allowed ? undefined : 'INVALID_STATE_TRANSITION');
-  });
+  it.each(StockItemStatuses.flatMap((from) => StockItemStatuses.map((to) => [from, to] as const)))(
+    '%s → %s follows the table',
+    (from, to) => {
+      const allowed = from === to || STATUS_TRANSITIONS[from].includes(to);
+      expect(code(() => assertStatusTransition(from, to))).toBe(allowed ? undefined : 'INVALID_STATE_TRANSITION');
+    },
+  );
 
   it('sold is final', () => {
     expect(STATUS_TRANSITIONS.sold).toEqual([]);
@@ -63,9 +80,15 @@ describe('the one-way door', () => {
   });
 
   it('tracking never changes and quantity moves only by adjustments', () => {
-    expect(code(() => assertNoTrackingChange({ tracking: 'serialized', quantity: 1 }, { tracking: 'serialized' }))).toBe('TRACKING_IMMUTABLE');
-    expect(code(() => assertNoTrackingChange({ tracking: 'serialized', quantity: 1 }, { quantity: 3 }))).toBe('TRACKING_IMMUTABLE');
-    expect(code(() => assertNoTrackingChange({ tracking: 'pooled', quantity: 5 }, { quantity: 6 }))).toBe('UNPROCESSABLE');
+    expect(
+      code(() => assertNoTrackingChange({ tracking: 'serialized', quantity: 1 }, { tracking: 'serialized' })),
+    ).toBe('TRACKING_IMMUTABLE');
+    expect(code(() => assertNoTrackingChange({ tracking: 'serialized', quantity: 1 }, { quantity: 3 }))).toBe(
+      'TRACKING_IMMUTABLE',
+    );
+    expect(code(() => assertNoTrackingChange({ tracking: 'pooled', quantity: 5 }, { quantity: 6 }))).toBe(
+      'UNPROCESSABLE',
+    );
     expect(code(() => assertNoTrackingChange({ tracking: 'pooled', quantity: 5 }, { quantity: 5 }))).toBeUndefined();
   });
 });
@@ -99,7 +122,12 @@ describe('units in and out', () => {
 
   it('selling from a pool takes the order’s units out first, and the pool is sold when none remain', () => {
     const pool = { tracking: 'pooled' as const, quantity: 4, state: { in: 2, out: 2 }, status: 'in_use' as const };
-    expect(sellUnits(pool, 2, 3)).toMatchObject({ quantity: 1, state: { in: 1, out: 0 }, status: 'in_use', fromOut: 2 });
+    expect(sellUnits(pool, 2, 3)).toMatchObject({
+      quantity: 1,
+      state: { in: 1, out: 0 },
+      status: 'in_use',
+      fromOut: 2,
+    });
     expect(sellUnits(pool, 2, 4)).toMatchObject({ quantity: 0, state: { in: 0, out: 0 }, status: 'sold' });
     expect(code(() => sellUnits(pool, 0, 3))).toBe('CONFLICT');
   });
@@ -108,10 +136,38 @@ describe('units in and out', () => {
 describe('ledger totals', () => {
   it('add income and cost in the ledger’s currency', () => {
     const eur = (amount: number) => ({ amount, currency: 'EUR' });
-    expect(ledgerTotals([{ type: 'income', amount: eur(100) }, { type: 'cost', amount: eur(30) }, { type: 'income', amount: eur(5) }], 'USD')).toEqual({
+    expect(
+      ledgerTotals(
+        [
+          { type: 'income', amount: eur(100) },
+          { type: 'cost', amount: eur(30) },
+          { type: 'income', amount: eur(5) },
+        ],
+        'USD',
+      ),
+    ).toEqual({
       income: eur(105),
       cost: eur(30),
     });
-    expect(ledgerTotals([], 'USD')).toEqual({ income: { amount: 0, currency: 'USD' }, cost: { amount: 0, currency: 'USD' } });
+    expect(ledgerTotals([], 'USD')).toEqual({
+      income: { amount: 0, currency: 'USD' },
+      cost: { amount: 0, currency: 'USD' },
+    });
+  });
+});
+
+describe('ledger entries', () => {
+  const eur = (amount: number) => ({ amount, currency: 'EUR' });
+
+  it('refuse an entry whose total of its type would pass the safe-integer range', () => {
+    const entries = Array.from({ length: 9007 }, () => ({ type: 'cost' as const, amount: eur(1_000_000_000_000) }));
+    expect(() => assertLedgerEntry(entries, 'cost', eur(1_000_000_000_000))).toThrow(/total/);
+    expect(() => assertLedgerEntry(entries, 'income', eur(1_000_000_000_000))).not.toThrow();
+  });
+
+  it('refuse another currency than the ledger’s', () => {
+    expect(() => assertLedgerEntry([{ type: 'cost', amount: eur(1) }], 'cost', { amount: 1, currency: 'USD' })).toThrow(
+      /EUR/,
+    );
   });
 });

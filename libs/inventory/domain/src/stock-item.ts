@@ -117,7 +117,11 @@ export function initialState(quantity: number): StockItemState {
 }
 
 /** Units go out: serialized the whole unit, pooled a quantity never more than are in. */
-export function handOutUnits(tracking: Tracking, state: StockItemState, quantity: number | undefined): { state: StockItemState; quantity: number } {
+export function handOutUnits(
+  tracking: Tracking,
+  state: StockItemState,
+  quantity: number | undefined,
+): { state: StockItemState; quantity: number } {
   const q = tracking === 'serialized' ? 1 : (quantity ?? 1);
   if (tracking === 'serialized' && quantity !== undefined && quantity !== 1) {
     throw DomainError.invalid('quantity', 'a serialized item is handed out whole (quantity 1)');
@@ -143,7 +147,8 @@ export function returnUnits(
   }
   const q = tracking === 'serialized' ? 1 : (quantity ?? outForOrder);
   if (outForOrder <= 0) throw new DomainError(ErrorCode.CONFLICT, 'this order has no units of the item out');
-  if (q > outForOrder) throw new DomainError(ErrorCode.CONFLICT, `this order has ${outForOrder} units out, ${q} cannot come back`);
+  if (q > outForOrder)
+    throw new DomainError(ErrorCode.CONFLICT, `this order has ${outForOrder} units out, ${q} cannot come back`);
   return { state: { in: state.in + q, out: state.out - q }, quantity: q };
 }
 
@@ -152,16 +157,30 @@ export function returnUnits(
  * one unit: retire a pool by status instead). Reservations are the availability service's
  * concern and are checked there.
  */
-export function adjustPool(tracking: Tracking, quantity: number, state: StockItemState, delta: number): { quantity: number; state: StockItemState } {
+export function adjustPool(
+  tracking: Tracking,
+  quantity: number,
+  state: StockItemState,
+  delta: number,
+): { quantity: number; state: StockItemState } {
   if (tracking !== 'pooled') {
-    throw new DomainError(ErrorCode.UNPROCESSABLE, 'adjustments are for pooled items; a serialized item is one unit (retire it by status)');
+    throw new DomainError(
+      ErrorCode.UNPROCESSABLE,
+      'adjustments are for pooled items; a serialized item is one unit (retire it by status)',
+    );
   }
   const next = quantity + delta;
   if (next < state.out) {
-    throw new DomainError(ErrorCode.CONFLICT, `cannot go below the ${state.out} units currently out (would be ${next})`);
+    throw new DomainError(
+      ErrorCode.CONFLICT,
+      `cannot go below the ${state.out} units currently out (would be ${next})`,
+    );
   }
   if (next < 1) {
-    throw new DomainError(ErrorCode.CONFLICT, 'a pool keeps at least one unit; retire it by setting its status instead');
+    throw new DomainError(
+      ErrorCode.CONFLICT,
+      'a pool keeps at least one unit; retire it by setting its status instead',
+    );
   }
   return { quantity: next, state: { in: next - state.out, out: state.out } };
 }
@@ -176,7 +195,8 @@ export function sellUnits(
   quantity: number | undefined,
 ): { quantity: number; state: StockItemState; status: StockItemStatus; sold: number; fromOut: number } {
   if (item.tracking === 'serialized') {
-    if (quantity !== undefined && quantity !== 1) throw DomainError.invalid('quantity', 'a serialized item is sold whole (quantity 1)');
+    if (quantity !== undefined && quantity !== 1)
+      throw DomainError.invalid('quantity', 'a serialized item is sold whole (quantity 1)');
     assertStatusTransition(item.status, 'sold');
     return { quantity: 1, state: item.state, status: 'sold', sold: 1, fromOut: item.state.out };
   }
@@ -184,7 +204,8 @@ export function sellUnits(
   const q = quantity ?? 1;
   const fromOut = Math.min(outForOrder, q);
   const fromIn = q - fromOut;
-  if (fromIn > item.state.in) throw new DomainError(ErrorCode.CONFLICT, `only ${item.state.in} units are in, ${fromIn} more cannot be sold`);
+  if (fromIn > item.state.in)
+    throw new DomainError(ErrorCode.CONFLICT, `only ${item.state.in} units are in, ${fromIn} more cannot be sold`);
   const remaining = item.quantity - q;
   return {
     quantity: Math.max(remaining, 0),
@@ -196,7 +217,10 @@ export function sellUnits(
 }
 
 /** Income and cost totals of a ledger, in its one currency. */
-export function ledgerTotals(entries: { type: 'income' | 'cost'; amount: Money }[], fallbackCurrency: string): { income: Money; cost: Money } {
+export function ledgerTotals(
+  entries: { type: 'income' | 'cost'; amount: Money }[],
+  fallbackCurrency: string,
+): { income: Money; cost: Money } {
   const currency = entries[0]?.amount.currency ?? fallbackCurrency;
   let income = 0;
   let cost = 0;
@@ -205,6 +229,27 @@ export function ledgerTotals(entries: { type: 'income' | 'cost'; amount: Money }
     else cost += e.amount.amount;
   }
   return { income: { amount: income, currency }, cost: { amount: cost, currency } };
+}
+
+/**
+ * A new ledger entry must keep the ledger consistent: one currency (its first entry's), and a
+ * total of its type that stays a safe integer (each amount is ≤ 10^12 by contract, so this only
+ * binds after thousands of entries; refused, never rounded).
+ */
+export function assertLedgerEntry(
+  entries: { type: 'income' | 'cost'; amount: Money }[],
+  type: 'income' | 'cost',
+  amount: Money,
+): void {
+  assertLedgerCurrency(entries, amount);
+  const total = entries.reduce((sum, e) => (e.type === type ? sum + e.amount.amount : sum), amount.amount);
+  if (!Number.isSafeInteger(total)) {
+    throw new DomainError(
+      ErrorCode.UNPROCESSABLE,
+      `the ${type} total of this ledger would pass ${Number.MAX_SAFE_INTEGER} minor units`,
+      [{ field: 'amount.amount', message: 'the ledger total would be too large to keep exactly' }],
+    );
+  }
 }
 
 /** A ledger keeps one currency (its first entry's), so totals add up. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, ErrorCode, lockBucket, ServiceName } from '@circulate/contracts';
+import { createHash } from 'node:crypto';
 import type { KV } from 'nats';
 import { NatsConnectionService } from './nats-connection';
 
@@ -26,9 +27,19 @@ function isRaceLost(err: unknown): boolean {
   );
 }
 
-/** KV keys allow `[-/_=.a-zA-Z0-9]`; lock keys are `<collection>:<id>`. */
-function kvKey(key: string): string {
-  return key.replace(/[^-/_=.a-zA-Z0-9]/g, '_');
+/** Longest lock key kept readable (base64url); longer ones are hashed (a NATS subject stays short). */
+const MAX_ENCODED_KEY = 200;
+
+/**
+ * The KV key of a lock key (`<collection>:<id>`, the id straight from a request path). KV keys
+ * allow only `[-/_=.a-zA-Z0-9]` with no empty `.` token, so ids like `a.`, `a..b`, `*`, `>` or
+ * unicode must not reach the key as they are: it is `b.<base64url of the key>`, or
+ * `h.<base64url of its SHA-256>` when that would be long. Distinct lock keys never share a lease.
+ */
+export function leaseKvKey(key: string): string {
+  const encoded = Buffer.from(key, 'utf8').toString('base64url');
+  if (encoded.length <= MAX_ENCODED_KEY) return `b.${encoded}`;
+  return `h.${createHash('sha256').update(key, 'utf8').digest('base64url')}`;
 }
 
 /**
@@ -69,7 +80,7 @@ export class ClusterLeases implements OnApplicationShutdown {
     const kv = await this.kv().catch((err: unknown) => {
       throw this.unavailable(err);
     });
-    const k = kvKey(key);
+    const k = leaseKvKey(key);
     const deadline = Date.now() + ACQUIRE_TIMEOUT_MS;
     for (let attempt = 0; ; attempt++) {
       try {

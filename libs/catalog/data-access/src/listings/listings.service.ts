@@ -26,6 +26,7 @@ import {
   RuleAttributeValue,
   RuleInput,
   UpdateListingRequest,
+  parseInstant,
 } from '@circulate/contracts';
 import { canTransition, parseIsoDuration, slugCandidate, slugify, validateListing } from '@circulate/catalog/domain';
 import { quote } from '@circulate/shared/pricing';
@@ -58,11 +59,21 @@ function copyAttribute(v: RuleAttributeValue): RuleAttributeValue {
  * Gives every price table and rule its id: an element that names an id the listing already has
  * keeps it; a new element gets a fresh one; an id the listing never had is refused.
  */
-function withIds<T extends { id?: string }>(items: T[], known: Set<string>, prefix: IdPrefix, field: string, errors: FieldError[]): string[] {
+function withIds<T extends { id?: string }>(
+  items: T[],
+  known: Set<string>,
+  prefix: IdPrefix,
+  field: string,
+  errors: FieldError[],
+): string[] {
   const used = new Set<string>();
   return items.map((item, i) => {
     if (item.id === undefined) return newId(prefix);
-    if (!known.has(item.id)) errors.push({ field: `${field}[${i}].id`, message: `${item.id} is not one of this listing's ${field}; leave id out for a new one` });
+    if (!known.has(item.id))
+      errors.push({
+        field: `${field}[${i}].id`,
+        message: `${item.id} is not one of this listing's ${field}; leave id out for a new one`,
+      });
     else if (used.has(item.id)) errors.push({ field: `${field}[${i}].id`, message: `${item.id} appears twice` });
     used.add(item.id);
     return item.id;
@@ -87,7 +98,9 @@ function rulesOf(input: RuleInput[], ids: string[]): FulfillmentRule[] {
       quantity: r.quantity,
       match: {
         ...(m.skuCodes !== undefined ? { skuCodes: [...m.skuCodes] } : {}),
-        ...(m.skuCodeByVariant !== undefined ? { skuCodeByVariant: { axis: m.skuCodeByVariant.axis, map: { ...m.skuCodeByVariant.map } } } : {}),
+        ...(m.skuCodeByVariant !== undefined
+          ? { skuCodeByVariant: { axis: m.skuCodeByVariant.axis, map: { ...m.skuCodeByVariant.map } } }
+          : {}),
         ...(m.attributes !== undefined
           ? { attributes: Object.fromEntries(Object.entries(m.attributes).map(([k, v]) => [k, copyAttribute(v)])) }
           : {}),
@@ -105,8 +118,8 @@ export function snapshotOf(tenantId: string, listing: Listing): ListingSnapshot 
     tenantId,
     fulfillmentRules: listing.fulfillmentRules.map((r) => ({
       ...r,
-      bufferBeforeMs: r.bufferBefore ? parseIsoDuration(r.bufferBefore) ?? 0 : 0,
-      bufferAfterMs: r.bufferAfter ? parseIsoDuration(r.bufferAfter) ?? 0 : 0,
+      bufferBeforeMs: r.bufferBefore ? (parseIsoDuration(r.bufferBefore) ?? 0) : 0,
+      bufferAfterMs: r.bufferAfter ? (parseIsoDuration(r.bufferAfter) ?? 0) : 0,
     })),
   };
 }
@@ -168,12 +181,27 @@ export class ListingsService {
       const current = await this.listings.getById(ctx.tenantId, input.id, 'listing');
       const errors: FieldError[] = [];
       const priceTables = input.priceTables
-        ? priceTablesOf(input.priceTables, withIds(input.priceTables, new Set(current.priceTables.map((t) => t.id)), IdPrefix.priceTable, 'priceTables', errors))
+        ? priceTablesOf(
+            input.priceTables,
+            withIds(
+              input.priceTables,
+              new Set(current.priceTables.map((t) => t.id)),
+              IdPrefix.priceTable,
+              'priceTables',
+              errors,
+            ),
+          )
         : current.priceTables;
       const fulfillmentRules = input.fulfillmentRules
         ? rulesOf(
             input.fulfillmentRules,
-            withIds(input.fulfillmentRules, new Set(current.fulfillmentRules.map((r) => r.id)), IdPrefix.rule, 'fulfillmentRules', errors),
+            withIds(
+              input.fulfillmentRules,
+              new Set(current.fulfillmentRules.map((r) => r.id)),
+              IdPrefix.rule,
+              'fulfillmentRules',
+              errors,
+            ),
           )
         : current.fulfillmentRules;
       // Objects merge field by field, arrays replace.
@@ -182,18 +210,25 @@ export class ListingsService {
         description: input.description ?? current.description,
         slug: input.slug ?? current.slug,
         status: input.status ?? current.status,
-        media: input.media ? input.media.map((m) => ({ url: m.url, ...(m.alt !== undefined ? { alt: m.alt } : {}) })) : current.media,
+        media: input.media
+          ? input.media.map((m) => ({ url: m.url, ...(m.alt !== undefined ? { alt: m.alt } : {}) }))
+          : current.media,
         seo: input.seo ? this.seoOf({ ...current.seo, ...this.seoOf(input.seo) }) : current.seo,
         channels: channelsOf(input.channels, current.channels),
         locationIds: input.locationIds ? [...input.locationIds] : current.locationIds,
-        variants: input.variants ? input.variants.map((v) => ({ name: v.name, values: [...v.values] })) : current.variants,
+        variants: input.variants
+          ? input.variants.map((v) => ({ name: v.name, values: [...v.values] }))
+          : current.variants,
         priceTables,
         fulfillmentRules,
       };
       errors.push(...validateListing(state));
       if (errors.length) throw invalid(errors);
       if (!canTransition(current.status, state.status)) {
-        throw new DomainError(ErrorCode.INVALID_STATE_TRANSITION, `a listing cannot go from ${current.status} to ${state.status}`);
+        throw new DomainError(
+          ErrorCode.INVALID_STATE_TRANSITION,
+          `a listing cannot go from ${current.status} to ${state.status}`,
+        );
       }
       if (this.sameState(current, state)) return current;
       if (state.slug !== current.slug && (await this.listings.findBySlug(ctx.tenantId, state.slug))) {
@@ -201,7 +236,10 @@ export class ListingsService {
           { field: 'slug', message: 'is already used by another listing' },
         ]);
       }
-      const type = state.status === 'archived' && current.status !== 'archived' ? CatalogEvents.listingArchived : CatalogEvents.listingUpdated;
+      const type =
+        state.status === 'archived' && current.status !== 'archived'
+          ? CatalogEvents.listingArchived
+          : CatalogEvents.listingUpdated;
       return this.write(ctx, current, state, type);
     });
   }
@@ -243,8 +281,8 @@ export class ListingsService {
     const instant = (field: 'start' | 'end'): number | undefined => {
       const text = input[field];
       if (text === undefined) return undefined;
-      const ms = Date.parse(text);
-      if (Number.isNaN(ms)) throw DomainError.invalid(field, `"${text}" is not a valid date-time`);
+      const ms = parseInstant(text);
+      if (ms === null) throw DomainError.invalid(field, `"${text}" is not a valid date-time`);
       return ms;
     };
     const result = quote(listing.priceTables, {
@@ -262,7 +300,14 @@ export class ListingsService {
     const id = newId(IdPrefix.listing);
     const at = new Date();
     const listing: Listing = { id, ...state, version: 1, createdAt: at.toISOString(), updatedAt: at.toISOString() };
-    const event = outboxEvent<ListingChangedEvent>(CatalogEvents.listingCreated, ctx.tenantId, id, 1, { listing: snapshotOf(ctx.tenantId, listing) }, ctx.requestId);
+    const event = outboxEvent<ListingChangedEvent>(
+      CatalogEvents.listingCreated,
+      ctx.tenantId,
+      id,
+      1,
+      { listing: snapshotOf(ctx.tenantId, listing) },
+      ctx.requestId,
+    );
     const model = this.listings.mongooseModel;
     return this.locks.run(OutboxRelay.lockKey(model, id), async () => {
       const stored = await this.listings.insert(ctx.tenantId, id, state, at, event);
@@ -276,7 +321,14 @@ export class ListingsService {
     const version = current.version + 1;
     const at = new Date();
     const next: Listing = { ...current, ...state, version, updatedAt: at.toISOString() };
-    const event = outboxEvent<ListingChangedEvent>(type, ctx.tenantId, current.id, version, { listing: snapshotOf(ctx.tenantId, next) }, ctx.requestId);
+    const event = outboxEvent<ListingChangedEvent>(
+      type,
+      ctx.tenantId,
+      current.id,
+      version,
+      { listing: snapshotOf(ctx.tenantId, next) },
+      ctx.requestId,
+    );
     const stored = await this.listings.replace(ctx.tenantId, current.id, current.version, state, at, event);
     await this.outbox.flush(this.listings.mongooseModel as never, current.id);
     return stored;
@@ -304,7 +356,8 @@ export class ListingsService {
 
   /** Writes are admin-only; the gateway checks it too, but a service trusts no sender. */
   private assertAdmin(ctx: RequestContext): void {
-    if (ctx.role !== 'admin') throw new DomainError(ErrorCode.FORBIDDEN, `the ${ctx.role} role may not change listings`);
+    if (ctx.role !== 'admin')
+      throw new DomainError(ErrorCode.FORBIDDEN, `the ${ctx.role} role may not change listings`);
   }
 
   /** Every location must exist in inventory (asked over NATS; NOT_FOUND there is bad input here). */

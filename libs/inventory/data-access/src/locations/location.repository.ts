@@ -37,7 +37,10 @@ export class LocationRepository extends TenantRepository<LocationDoc, Location> 
       });
     } catch (err) {
       if (isDuplicateKeyError(err)) {
-        throw new DomainError(ErrorCode.CONFLICT_DUPLICATE_CODE, `a location with code "${location.code}" already exists`);
+        throw new DomainError(
+          ErrorCode.CONFLICT_DUPLICATE_CODE,
+          `a location with code "${location.code}" already exists`,
+        );
       }
       throw err;
     }

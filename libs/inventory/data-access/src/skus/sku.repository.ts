@@ -84,6 +84,8 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
         ...(sku.description !== null ? { description: sku.description } : {}),
         version: 1,
         _outbox: [event],
+        // The time the answer and the event carry, stored as it is (not a second clock reading).
+        createdAt: new Date(sku.createdAt),
       });
     } catch (err) {
       throw this.duplicate(err, sku.code);

@@ -154,10 +154,13 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     return new Map(skuIds.map((id) => [id, counts.get(keyOf(id))?.n ?? 0]));
   }
 
-  /** Inserts new items, each with its `registered` event in its own outbox. */
-  async insertMany(docs: Omit<StockItemDoc, 'createdAt' | 'updatedAt'>[]): Promise<void> {
+  /**
+   * Inserts new items, each with its `registered` event in its own outbox. A `createdAt` given
+   * is stored as it is, so the 201 answer built from it is what a later read returns.
+   */
+  async insertMany(docs: (Omit<StockItemDoc, 'createdAt' | 'updatedAt'> & { createdAt?: Date })[]): Promise<void> {
     const now = new Date();
-    const stored = docs.map((d) => ({ ...d, createdAt: now, updatedAt: now }));
+    const stored = docs.map((d) => ({ ...d, createdAt: d.createdAt ?? now, updatedAt: d.createdAt ?? now }));
     // Write-through: this replica reads its new items from memory from now on.
     await this.records.fillAfter(
       () => this.model.collection.insertMany(stored as never[], { ordered: true }),

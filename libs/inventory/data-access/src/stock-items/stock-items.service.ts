@@ -30,7 +30,7 @@ import {
 import {
   adjustPool,
   assertDistinctCodes,
-  assertLedgerCurrency,
+  assertLedgerEntry,
   assertNoTrackingChange,
   assertStatusTransition,
   effectiveOf,
@@ -290,7 +290,7 @@ export class StockItemsService {
   async addLedgerEntry(ctx: RequestContext, input: LedgerEntryRequest): Promise<LedgerEntry> {
     let entry: LedgerEntry | undefined;
     await this.change(ctx, input.id, (full) => {
-      assertLedgerCurrency(full.ledger, input.amount);
+      assertLedgerEntry(full.ledger, input.type, input.amount);
       entry = this.ledgerEntry(input.type, input.amount, input.reason, input.note, input.orderId);
       return { set: {}, timeline: [this.ledgerTimeline(entry)], ledgerEntry: entry };
     });
@@ -359,7 +359,7 @@ export class StockItemsService {
     const key = commandKey('income', cmd);
     return this.change(ctx, cmd.stockItemId, (full) => {
       if (full.appliedKeys.includes(key)) return null;
-      assertLedgerCurrency(full.ledger, cmd.amount);
+      assertLedgerEntry(full.ledger, 'income', cmd.amount);
       const entry = this.ledgerEntry('income', cmd.amount, 'order', cmd.note, cmd.orderId);
       return { set: {}, timeline: [this.ledgerTimeline(entry)], ledgerEntry: entry, appliedKey: key };
     });
