@@ -32,11 +32,19 @@ describe('reservation decider', () => {
       lst_bike: simple('BIKE'),
       lst_helmet: simple('HELMET'),
     });
-    const refused = exec(s, { type: 'reserve', orderId: 'ord_1', lines: [line('lst_bike', 0, 2), line('lst_helmet', 0, 2, 2)] });
+    const refused = exec(s, {
+      type: 'reserve',
+      orderId: 'ord_1',
+      lines: [line('lst_bike', 0, 2), line('lst_helmet', 0, 2, 2)],
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
     expect(s.index.reservationCount).toBe(0);
     expect(s.order('ord_1')).toBeUndefined();
-    const accepted = exec(s, { type: 'reserve', orderId: 'ord_2', lines: [line('lst_bike', 0, 2), line('lst_helmet', 0, 2)] });
+    const accepted = exec(s, {
+      type: 'reserve',
+      orderId: 'ord_2',
+      lines: [line('lst_bike', 0, 2), line('lst_helmet', 0, 2)],
+    });
     expect(orderOf(accepted).allocations).toHaveLength(2);
   });
 
@@ -61,7 +69,9 @@ describe('reservation decider', () => {
   it('never books a unit twice for overlapping periods', () => {
     const s = bikes(1);
     ok(exec(s, { type: 'reserve', orderId: 'ord_1', lines: [line('lst_bike', 0, 2)] }));
-    expect(exec(s, { type: 'reserve', orderId: 'ord_2', lines: [line('lst_bike', 1, 3)] })).toMatchObject({ ok: false });
+    expect(exec(s, { type: 'reserve', orderId: 'ord_2', lines: [line('lst_bike', 1, 3)] })).toMatchObject({
+      ok: false,
+    });
     ok(exec(s, { type: 'reserve', orderId: 'ord_3', lines: [line('lst_bike', 2, 3)] }));
     expect(problems(s)).toEqual([]);
   });
@@ -133,10 +143,22 @@ describe('reservation decider', () => {
   it('accepts what is free under shortage and fills the missing copies oldest first', () => {
     const s = world([pool('ski_chairs', 'CHAIR', 10)], { lst_chair: simple('CHAIR') });
     ok(exec(s, { type: 'reserve', orderId: 'ord_a', lines: [line('lst_chair', 0, 2, 8)] }));
-    const b = orderOf(exec(s, { type: 'reserve', orderId: 'ord_b', lines: [line('lst_chair', 0, 2, 5)], acceptShortage: true }, day(-3)));
+    const b = orderOf(
+      exec(
+        s,
+        { type: 'reserve', orderId: 'ord_b', lines: [line('lst_chair', 0, 2, 5)], acceptShortage: true },
+        day(-3),
+      ),
+    );
     expect(b.shortages).toEqual([{ lineIndex: 0, missing: 3 }]);
     expect(b.allocations.reduce((n, a) => n + a.quantity, 0)).toBe(2);
-    orderOf(exec(s, { type: 'reserve', orderId: 'ord_c', lines: [line('lst_chair', 0, 2, 4)], acceptShortage: true }, day(-2)));
+    orderOf(
+      exec(
+        s,
+        { type: 'reserve', orderId: 'ord_c', lines: [line('lst_chair', 0, 2, 4)], acceptShortage: true },
+        day(-2),
+      ),
+    );
     ok(exec(s, { type: 'release', orderId: 'ord_a' }));
     // 8 freed: ord_b (older) gets its 3, ord_c its 4.
     expect(s.view('ord_b')?.shortages).toEqual([]);
@@ -161,8 +183,12 @@ describe('reservation decider', () => {
     expect(conflicted[0].stockItemId).toBe(a.stockItemId);
     expect(problems(s)).toEqual([]);
     // Nothing new lands on the late unit.
-    expect(exec(s, { type: 'reserve', orderId: 'ord_x', lines: [line('lst_bike', 10, 11)] })).toMatchObject({ ok: true });
-    expect(exec(s, { type: 'reserve', orderId: 'ord_y', lines: [line('lst_bike', 10, 11)] })).toMatchObject({ ok: false });
+    expect(exec(s, { type: 'reserve', orderId: 'ord_x', lines: [line('lst_bike', 10, 11)] })).toMatchObject({
+      ok: true,
+    });
+    expect(exec(s, { type: 'reserve', orderId: 'ord_y', lines: [line('lst_bike', 10, 11)] })).toMatchObject({
+      ok: false,
+    });
     ok(exec(s, { type: 'return', orderId: 'ord_a' }, day(3)));
     expect(conflicted[0].orderId && s.reservationsOf(conflicted[0].orderId)[0].status).toBe('confirmed');
     expect(problems(s)).toEqual([]);

@@ -145,8 +145,10 @@ function statusOf(order: OrderRecord): 'held' | 'confirmed' {
 }
 
 function validateReserve(cmd: ReserveCommand): void {
-  if (typeof cmd.orderId !== 'string' || cmd.orderId.length === 0) refuse(ErrorCode.VALIDATION_FAILED, 'orderId: required');
-  if (!Array.isArray(cmd.lines) || cmd.lines.length === 0) refuse(ErrorCode.VALIDATION_FAILED, 'lines: at least one line');
+  if (typeof cmd.orderId !== 'string' || cmd.orderId.length === 0)
+    refuse(ErrorCode.VALIDATION_FAILED, 'orderId: required');
+  if (!Array.isArray(cmd.lines) || cmd.lines.length === 0)
+    refuse(ErrorCode.VALIDATION_FAILED, 'lines: at least one line');
   cmd.lines.forEach((l, i) => {
     if (!Number.isFinite(l.start) || !Number.isFinite(l.end) || l.start >= l.end) {
       refuse(ErrorCode.VALIDATION_FAILED, `lines[${i}]: start must be before end`);
@@ -202,7 +204,14 @@ function reserve(d: Draft, cmd: ReserveCommand): ReservationReply {
     }
     const got = made.filter((r) => r.lineIndex === i);
     const copies = got.length === 0 ? 0 : res.quantity;
-    d.put({ kind: 'short', id: `${cmd.orderId}#${i}`, orderId: cmd.orderId, lineIndex: i, missing: n - copies, since: now });
+    d.put({
+      kind: 'short',
+      id: `${cmd.orderId}#${i}`,
+      orderId: cmd.orderId,
+      lineIndex: i,
+      missing: n - copies,
+      since: now,
+    });
   });
   if (refused) {
     refuse(ErrorCode.UNAVAILABLE, `order ${cmd.orderId}: not every line is available`, { lines: report });
@@ -269,7 +278,13 @@ function move(d: Draft, r: ReservationRecord, avoid: string): ReservationRecord[
   const avoidItem = state.index.getItem(avoid);
   d.del(recordKey(r));
   if (avoidItem) {
-    state.index.addReservation({ id: blockerId, stockItemId: avoid, quantity: avoidItem.quantity, start: r.start, end: r.end });
+    state.index.addReservation({
+      id: blockerId,
+      stockItemId: avoid,
+      quantity: avoidItem.quantity,
+      start: r.start,
+      end: r.end,
+    });
   }
   const single: EngineListing = { rules: [{ ...rule, quantity: r.quantity }], locationIds: listing.locationIds };
   const res = allocate(state.index, single, requestOf(line, order.end ?? line.end, 1));
@@ -308,7 +323,13 @@ function overBooked(state: ReservationState, unit: string, start: number, end: n
 }
 
 /** Other reservations on `unit` overlapping [start, end), latest start first. */
-function othersOn(state: ReservationState, unit: string, start: number, end: number, except: string): ReservationRecord[] {
+function othersOn(
+  state: ReservationState,
+  unit: string,
+  start: number,
+  end: number,
+  except: string,
+): ReservationRecord[] {
   const out: ReservationRecord[] = [];
   for (const e of state.index.reservationsOf(unit)) {
     if (e.start >= end || e.end <= start) continue;
@@ -354,7 +375,8 @@ function swap(d: Draft, orderId: string, reservationId: string): ReservationRepl
   const { state } = d;
   activeOrder(state, orderId);
   const r = state.get(`rsv:${reservationId}`);
-  if (r?.kind !== 'rsv' || r.orderId !== orderId) refuse(ErrorCode.NOT_FOUND, `reservation ${reservationId} was not found`);
+  if (r?.kind !== 'rsv' || r.orderId !== orderId)
+    refuse(ErrorCode.NOT_FOUND, `reservation ${reservationId} was not found`);
   const m = move(d, r, r.stockItemId);
   if (!m) refuse(ErrorCode.UNAVAILABLE, `no other free unit matches reservation ${reservationId}`);
   d.event('reservation.swapped', orderId, m);
