@@ -1,0 +1,134 @@
+import type { Change, StateRecord } from '@circulate/availability/reservations';
+import type { ReservationEventPayload } from '@circulate/contracts';
+import { isDuplicateKeyError } from '@circulate/platform/persistence';
+import type { Connection } from 'mongoose';
+
+export const LOG_COLLECTION = 'reservation_log';
+export const SNAPSHOT_COLLECTION = 'reservation_snapshots';
+/** Records per snapshot chunk (a chunk is one document, far below the 16 MB limit). */
+export const SNAPSHOT_CHUNK = 5000;
+/** Point reads issued at once while reading a tail. */
+const READ_WINDOW = 32;
+
+export interface LoggedDecision {
+  readonly changes: readonly Change[];
+  readonly events: readonly ReservationEventPayload[];
+}
+
+export interface LogEntry {
+  readonly seq: number;
+  readonly at: number;
+  /** Every decision of one group commit, in the order they were decided. */
+  readonly decisions: readonly LoggedDecision[];
+}
+
+export type AppendResult = { readonly ok: true; readonly seq: number } | { readonly ok: false; readonly behind: true };
+
+export interface Snapshot {
+  readonly seq: number;
+  readonly records: readonly StateRecord[];
+}
+
+interface EntryDoc extends LogEntry {
+  _id: string;
+  tenantId: string;
+}
+
+interface PointerDoc {
+  _id: string;
+  tenantId: string;
+  seq: number;
+  chunks: number;
+}
+
+interface ChunkDoc {
+  _id: string;
+  tenantId: string;
+  records: StateRecord[];
+}
+
+/** `<tenant>:<seq>` with seq zero-padded to 12 digits, so ids sort by seq. */
+export function entryId(tenantId: string, seq: number): string {
+  return `${tenantId}:${String(seq).padStart(12, '0')}`;
+}
+
+/**
+ * The per-tenant reservation log. Appending entry N is an insert with `_id = <tenant>:<N>`: the
+ * unique `_id` is the compare-and-set, so of two writers that both believe the head is N-1
+ * exactly one succeeds and the other learns it is behind. Reads are `_id` point reads only (a
+ * MongoDB-compatible server without secondary index use still answers them in ~1 ms).
+ */
+export class ReservationLog {
+  constructor(private readonly connection: Connection) {}
+
+  private get entries() {
+    return this.connection.db!.collection<EntryDoc>(LOG_COLLECTION);
+  }
+
+  private get snapshots() {
+    return this.connection.db!.collection<PointerDoc | ChunkDoc>(SNAPSHOT_COLLECTION);
+  }
+
+  /** Appends the entry after `headSeq`; `behind` when another writer took that place first. */
+  async append(tenantId: string, headSeq: number, decisions: readonly LoggedDecision[], at = Date.now()): Promise<AppendResult> {
+    const seq = headSeq + 1;
+    try {
+      await this.entries.insertOne({ _id: entryId(tenantId, seq), tenantId, seq, at, decisions }, { ignoreUndefined: true });
+      return { ok: true, seq };
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return { ok: false, behind: true };
+      throw err;
+    }
+  }
+
+  async read(tenantId: string, seq: number): Promise<LogEntry | null> {
+    const doc = await this.entries.findOne({ _id: entryId(tenantId, seq) });
+    return doc ? { seq: doc.seq, at: doc.at, decisions: doc.decisions } : null;
+  }
+
+  /** The contiguous entries after `seq`, read by `_id` (seq+1, seq+2, … until a miss). */
+  async readAfter(tenantId: string, seq: number): Promise<LogEntry[]> {
+    const out: LogEntry[] = [];
+    let next = seq + 1;
+    for (;;) {
+      const window = await Promise.all(Array.from({ length: READ_WINDOW }, (_, i) => this.read(tenantId, next + i)));
+      for (const e of window) {
+        if (!e) return out;
+        out.push(e);
+        next++;
+      }
+    }
+  }
+
+  /** Writes a snapshot of the state folded from entries up to `seq`, then moves the pointer. */
+  async writeSnapshot(tenantId: string, seq: number, records: readonly StateRecord[]): Promise<void> {
+    const chunks = Math.max(1, Math.ceil(records.length / SNAPSHOT_CHUNK));
+    for (let c = 0; c < chunks; c++) {
+      const doc: ChunkDoc = {
+        _id: `${tenantId}:snap:${String(seq).padStart(12, '0')}:${c}`,
+        tenantId,
+        records: records.slice(c * SNAPSHOT_CHUNK, (c + 1) * SNAPSHOT_CHUNK) as StateRecord[],
+      };
+      await this.snapshots.replaceOne({ _id: doc._id }, doc, { upsert: true, ignoreUndefined: true });
+    }
+    const pointerId = `${tenantId}:snap`;
+    // Not atomic on every backend: a pointer that loses a race points at an older, equally valid
+    // snapshot (the log is the truth; a snapshot is a fold of a prefix of it).
+    const current = (await this.snapshots.findOne({ _id: pointerId })) as PointerDoc | null;
+    if (current && current.seq >= seq) return;
+    await this.snapshots.replaceOne({ _id: pointerId }, { tenantId, seq, chunks }, { upsert: true });
+  }
+
+  async loadSnapshot(tenantId: string): Promise<Snapshot | null> {
+    const pointer = (await this.snapshots.findOne({ _id: `${tenantId}:snap` })) as PointerDoc | null;
+    if (!pointer) return null;
+    const ids = Array.from({ length: pointer.chunks }, (_, c) => `${tenantId}:snap:${String(pointer.seq).padStart(12, '0')}:${c}`);
+    const docs = await Promise.all(ids.map((id) => this.snapshots.findOne({ _id: id }) as Promise<ChunkDoc | null>));
+    const records: StateRecord[] = [];
+    for (const d of docs) {
+      if (!d) return null; // an incomplete snapshot: load from the log alone
+      for (const r of d.records) records.push(r);
+    }
+    return { seq: pointer.seq, records };
+  }
+}
