@@ -65,8 +65,12 @@ export class ReservationLog {
     return this.connection.db!.collection<EntryDoc>(LOG_COLLECTION);
   }
 
-  private get snapshots() {
-    return this.connection.db!.collection<PointerDoc | ChunkDoc>(SNAPSHOT_COLLECTION);
+  private get pointers() {
+    return this.connection.db!.collection<PointerDoc>(SNAPSHOT_COLLECTION);
+  }
+
+  private get chunks() {
+    return this.connection.db!.collection<ChunkDoc>(SNAPSHOT_COLLECTION);
   }
 
   /** Appends the entry after `headSeq`; `behind` when another writer took that place first. */
@@ -109,21 +113,21 @@ export class ReservationLog {
         tenantId,
         records: records.slice(c * SNAPSHOT_CHUNK, (c + 1) * SNAPSHOT_CHUNK) as StateRecord[],
       };
-      await this.snapshots.replaceOne({ _id: doc._id }, doc, { upsert: true, ignoreUndefined: true });
+      await this.chunks.replaceOne({ _id: doc._id }, doc, { upsert: true, ignoreUndefined: true });
     }
     const pointerId = `${tenantId}:snap`;
     // Not atomic on every backend: a pointer that loses a race points at an older, equally valid
     // snapshot (the log is the truth; a snapshot is a fold of a prefix of it).
-    const current = (await this.snapshots.findOne({ _id: pointerId })) as PointerDoc | null;
+    const current = await this.pointers.findOne({ _id: pointerId });
     if (current && current.seq >= seq) return;
-    await this.snapshots.replaceOne({ _id: pointerId }, { tenantId, seq, chunks }, { upsert: true });
+    await this.pointers.replaceOne({ _id: pointerId }, { tenantId, seq, chunks }, { upsert: true });
   }
 
   async loadSnapshot(tenantId: string): Promise<Snapshot | null> {
-    const pointer = (await this.snapshots.findOne({ _id: `${tenantId}:snap` })) as PointerDoc | null;
+    const pointer = await this.pointers.findOne({ _id: `${tenantId}:snap` });
     if (!pointer) return null;
     const ids = Array.from({ length: pointer.chunks }, (_, c) => `${tenantId}:snap:${String(pointer.seq).padStart(12, '0')}:${c}`);
-    const docs = await Promise.all(ids.map((id) => this.snapshots.findOne({ _id: id }) as Promise<ChunkDoc | null>));
+    const docs = await Promise.all(ids.map((id) => this.chunks.findOne({ _id: id })));
     const records: StateRecord[] = [];
     for (const d of docs) {
       if (!d) return null; // an incomplete snapshot: load from the log alone
