@@ -22,8 +22,6 @@ export async function checkLog(
       }
     }
   }
-  const held = [...records.values()].filter(
-    (r): r is ReservationRecord => r.kind === 'rsv' && r.status !== 'conflict',
-  );
+  const held = [...records.values()].filter((r): r is ReservationRecord => r.kind === 'rsv' && r.status !== 'conflict');
   return { problems: overBookings(items, held), held, entries: entries.length };
 }

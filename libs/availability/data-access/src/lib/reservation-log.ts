@@ -74,10 +74,18 @@ export class ReservationLog {
   }
 
   /** Appends the entry after `headSeq`; `behind` when another writer took that place first. */
-  async append(tenantId: string, headSeq: number, decisions: readonly LoggedDecision[], at = Date.now()): Promise<AppendResult> {
+  async append(
+    tenantId: string,
+    headSeq: number,
+    decisions: readonly LoggedDecision[],
+    at = Date.now(),
+  ): Promise<AppendResult> {
     const seq = headSeq + 1;
     try {
-      await this.entries.insertOne({ _id: entryId(tenantId, seq), tenantId, seq, at, decisions }, { ignoreUndefined: true });
+      await this.entries.insertOne(
+        { _id: entryId(tenantId, seq), tenantId, seq, at, decisions },
+        { ignoreUndefined: true },
+      );
       return { ok: true, seq };
     } catch (err) {
       if (isDuplicateKeyError(err)) return { ok: false, behind: true };
@@ -126,7 +134,10 @@ export class ReservationLog {
   async loadSnapshot(tenantId: string): Promise<Snapshot | null> {
     const pointer = await this.pointers.findOne({ _id: `${tenantId}:snap` });
     if (!pointer) return null;
-    const ids = Array.from({ length: pointer.chunks }, (_, c) => `${tenantId}:snap:${String(pointer.seq).padStart(12, '0')}:${c}`);
+    const ids = Array.from(
+      { length: pointer.chunks },
+      (_, c) => `${tenantId}:snap:${String(pointer.seq).padStart(12, '0')}:${c}`,
+    );
     const docs = await Promise.all(ids.map((id) => this.chunks.findOne({ _id: id })));
     const records: StateRecord[] = [];
     for (const d of docs) {
