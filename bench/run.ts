@@ -10,13 +10,18 @@ const root = join(__dirname, '..');
 const benches = [
   { name: 'engine', file: 'bench/engine.bench.ts', result: 'bench/results/engine.json' },
   { name: 'inventory', file: 'bench/inventory.bench.ts', result: 'bench/results/inventory.json' },
+  {
+    name: 'reservations-core',
+    file: 'bench/reservations-core.bench.ts',
+    result: 'bench/results/reservations-core.json',
+  },
 ];
 
 let failed = false;
 for (const b of benches) {
   if (!existsSync(join(root, b.file))) continue;
   process.stderr.write(`\n=== bench: ${b.name} (${b.file})\n`);
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', b.file], {
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', b.file], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, TS_NODE_PROJECT: 'bench/tsconfig.json' },

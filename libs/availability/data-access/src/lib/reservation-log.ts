@@ -2,11 +2,12 @@ import type { Change, StateRecord } from '@circulate/availability/reservations';
 import type { ReservationEventPayload } from '@circulate/contracts';
 import { isDuplicateKeyError } from '@circulate/platform/persistence';
 import type { Connection } from 'mongoose';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 export const LOG_COLLECTION = 'reservation_log';
 export const SNAPSHOT_COLLECTION = 'reservation_snapshots';
 /** Records per snapshot chunk (a chunk is one document, far below the 16 MB limit). */
-export const SNAPSHOT_CHUNK = 5000;
+export const SNAPSHOT_CHUNK = 20_000;
 /** Point reads issued at once while reading a tail. */
 const READ_WINDOW = 32;
 
@@ -29,9 +30,21 @@ export interface Snapshot {
   readonly records: readonly StateRecord[];
 }
 
-interface EntryDoc extends LogEntry {
+/*
+ * Storage form. The decisions of an entry are one JSON string and a snapshot chunk is one
+ * gzipped JSON binary: a MongoDB-compatible server that converts every nested field (FerretDB on
+ * SQLite) spends its time per field, so a few large scalar fields write and read far faster
+ * than thousands of small nested documents. Nothing ever filters on their contents.
+ */
+interface EntryDoc {
   _id: string;
   tenantId: string;
+  seq: number;
+  at: number;
+  /** How many decisions `body` holds. */
+  n: number;
+  /** JSON of `LoggedDecision[]`. */
+  body: string;
 }
 
 interface PointerDoc {
@@ -44,7 +57,13 @@ interface PointerDoc {
 interface ChunkDoc {
   _id: string;
   tenantId: string;
-  records: StateRecord[];
+  count: number;
+  /** gzip of the JSON of `StateRecord[]`. */
+  data: Buffer | { buffer: Uint8Array };
+}
+
+function bytesOf(data: ChunkDoc['data']): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer);
 }
 
 /** `<tenant>:<seq>` with seq zero-padded to 12 digits, so ids sort by seq. */
@@ -82,10 +101,14 @@ export class ReservationLog {
   ): Promise<AppendResult> {
     const seq = headSeq + 1;
     try {
-      await this.entries.insertOne(
-        { _id: entryId(tenantId, seq), tenantId, seq, at, decisions },
-        { ignoreUndefined: true },
-      );
+      await this.entries.insertOne({
+        _id: entryId(tenantId, seq),
+        tenantId,
+        seq,
+        at,
+        n: decisions.length,
+        body: JSON.stringify(decisions),
+      });
       return { ok: true, seq };
     } catch (err) {
       if (isDuplicateKeyError(err)) return { ok: false, behind: true };
@@ -95,7 +118,7 @@ export class ReservationLog {
 
   async read(tenantId: string, seq: number): Promise<LogEntry | null> {
     const doc = await this.entries.findOne({ _id: entryId(tenantId, seq) });
-    return doc ? { seq: doc.seq, at: doc.at, decisions: doc.decisions } : null;
+    return doc ? { seq: doc.seq, at: doc.at, decisions: JSON.parse(doc.body) as LoggedDecision[] } : null;
   }
 
   /** The contiguous entries after `seq`, read by `_id` (seq+1, seq+2, … until a miss). */
@@ -116,12 +139,14 @@ export class ReservationLog {
   async writeSnapshot(tenantId: string, seq: number, records: readonly StateRecord[]): Promise<void> {
     const chunks = Math.max(1, Math.ceil(records.length / SNAPSHOT_CHUNK));
     for (let c = 0; c < chunks; c++) {
+      const part = records.slice(c * SNAPSHOT_CHUNK, (c + 1) * SNAPSHOT_CHUNK);
       const doc: ChunkDoc = {
         _id: `${tenantId}:snap:${String(seq).padStart(12, '0')}:${c}`,
         tenantId,
-        records: records.slice(c * SNAPSHOT_CHUNK, (c + 1) * SNAPSHOT_CHUNK) as StateRecord[],
+        count: part.length,
+        data: gzipSync(JSON.stringify(part), { level: 1 }),
       };
-      await this.chunks.replaceOne({ _id: doc._id }, doc, { upsert: true, ignoreUndefined: true });
+      await this.chunks.replaceOne({ _id: doc._id }, doc, { upsert: true });
     }
     const pointerId = `${tenantId}:snap`;
     // Not atomic on every backend: a pointer that loses a race points at an older, equally valid
@@ -142,7 +167,7 @@ export class ReservationLog {
     const records: StateRecord[] = [];
     for (const d of docs) {
       if (!d) return null; // an incomplete snapshot: load from the log alone
-      for (const r of d.records) records.push(r);
+      for (const r of JSON.parse(gunzipSync(bytesOf(d.data)).toString('utf8')) as StateRecord[]) records.push(r);
     }
     return { seq: pointer.seq, records };
   }
