@@ -1,6 +1,6 @@
 import {
   apply,
-  decide,
+  decideApplied,
   undo,
   type Change,
   type DecideResult,
@@ -136,10 +136,10 @@ export class GroupCommitter {
       const decisions: LoggedDecision[] = [];
       try {
         for (const c of commands) {
-          const r = decide(this.state, c, now);
+          const { result: r, undo: u } = decideApplied(this.state, c, now);
           results.push(r);
           if (r.ok && r.decision.changes.length > 0) {
-            undos.push(apply(this.state, r.decision.changes));
+            undos.push(u);
             decisions.push({ changes: r.decision.changes, events: r.decision.events });
           }
         }

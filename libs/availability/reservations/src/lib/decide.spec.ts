@@ -1,4 +1,4 @@
-import { decide } from './decide';
+import { decide, decideApplied, undo } from './decide';
 import { day, exec, pool, problems, simple, unit, world } from './test-world';
 
 const line = (listingId: string, from: number, to: number, quantity = 1) => ({
@@ -204,5 +204,23 @@ describe('reservation decider', () => {
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
+  });
+});
+
+describe('decideApplied', () => {
+  it('keeps the changes applied and undoes them exactly', () => {
+    const s = bikes(2);
+    exec(s, { type: 'reserve', orderId: 'ord_0', lines: [line('lst_bike', 0, 1)] });
+    const before = JSON.stringify([...s.records.entries()]);
+    const { result, undo: back } = decideApplied(
+      s,
+      { type: 'reserve', orderId: 'ord_1', lines: [line('lst_bike', 0, 2)] },
+      day(0),
+    );
+    expect(result.ok).toBe(true);
+    expect(s.index.reservationCount).toBe(2);
+    undo(s, back);
+    expect(JSON.stringify([...s.records.entries()])).toBe(before);
+    expect(s.index.reservationCount).toBe(1);
   });
 });

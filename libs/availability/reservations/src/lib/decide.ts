@@ -48,7 +48,7 @@ function refuse(code: ErrorCode, message: string, details?: Record<string, unkno
  */
 class Draft {
   readonly changes: Change[] = [];
-  private readonly undo: Change[] = [];
+  private undo: Change[] = [];
   readonly events: ReservationEventPayload[] = [];
 
   constructor(
@@ -69,6 +69,13 @@ class Draft {
 
   event(type: ReservationEventType, orderId: string | null, rsv: ReservationRecord[], removed: string[] = []): void {
     this.events.push({ type, orderId, allocations: rsv.map(toAllocation), removed, at: this.now });
+  }
+
+  /** The changes that undo everything put so far, in the order to apply them. */
+  takeUndo(): Change[] {
+    const u = this.undo.reverse();
+    this.undo = [];
+    return u;
   }
 
   rollback(): void {
@@ -513,6 +520,30 @@ export function decide(state: ReservationState, command: ReservationCommand, now
     throw e;
   } finally {
     d.rollback();
+  }
+}
+
+/**
+ * `decide` followed by `apply` in one pass (what the group committer runs): on success the
+ * decision's changes stay applied and `undo` takes them back (for a lost append); on a failure
+ * the state is unchanged and `undo` is empty.
+ */
+export function decideApplied(
+  state: ReservationState,
+  command: ReservationCommand,
+  now: number,
+): { result: DecideResult; undo: Change[] } {
+  const d = new Draft(state, now);
+  try {
+    const reply = run(d, command);
+    return { result: { ok: true, decision: { changes: d.changes, events: d.events, reply } }, undo: d.takeUndo() };
+  } catch (e) {
+    d.rollback();
+    if (e instanceof Refused) return { result: { ok: false, error: e.payload }, undo: [] };
+    if (e instanceof RangeError) {
+      return { result: { ok: false, error: DomainError.invalid('lines', e.message).toPayload() }, undo: [] };
+    }
+    throw e;
   }
 }
 
