@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { AvailabilityIndex, type EngineListing, type EngineStockItem } from '../libs/availability/engine/src';
-import { apply, decide, ReservationState } from '../libs/availability/reservations/src';
+import { decideApplied, ReservationState } from '../libs/availability/reservations/src';
 import { checkLog, GroupCommitter, loadTenant, ReservationLog } from '../libs/availability/data-access/src';
 import { pct, prng, round } from './stats';
 
@@ -93,11 +93,8 @@ async function main(): Promise<void> {
     const brand = prng(7);
     let made = 0;
     for (let i = 0; made < LOAD_RESERVATIONS; i++) {
-      const r = decide(big, randomReserve(brand, `ord_${i}`), T0);
-      if (r.ok && r.decision.changes.length > 0) {
-        apply(big, r.decision.changes);
-        made++;
-      }
+      const { result } = decideApplied(big, randomReserve(brand, `ord_${i}`), T0);
+      if (result.ok && result.decision.changes.length > 0) made++;
     }
     const snapSeq = 10_000;
     const tw = performance.now();

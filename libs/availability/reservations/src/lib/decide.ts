@@ -171,7 +171,7 @@ function reserve(d: Draft, cmd: ReserveCommand): ReservationReply {
   const key = linesKey(cmd.lines);
   const existing = state.order(cmd.orderId);
   if (existing) {
-    if (existing.linesKey !== key) {
+    if (linesKey(existing.lines) !== key) {
       refuse(ErrorCode.IDEMPOTENCY_KEY_REUSED, `order ${cmd.orderId} was reserved with other lines`);
     }
     return { ok: true, order: state.view(cmd.orderId) };
@@ -179,7 +179,6 @@ function reserve(d: Draft, cmd: ReserveCommand): ReservationReply {
   let order: OrderRecord = {
     kind: 'order',
     id: cmd.orderId,
-    linesKey: key,
     lines: cmd.lines,
     state: 'active',
     holdUntil: cmd.holdUntil ?? null,

@@ -25,8 +25,7 @@ export interface ReservationRecord {
 export interface OrderRecord {
   readonly kind: 'order';
   readonly id: string;
-  /** Canonical form of the lines (the idempotency check of a repeated reserve). */
-  readonly linesKey: string;
+  /** The lines as reserved (a repeated reserve must name the same ones). */
   readonly lines: readonly ReserveLineInput[];
   readonly state: 'active' | 'released' | 'expired';
   readonly holdUntil: number | null;
