@@ -21,11 +21,15 @@ let failed = false;
 for (const b of benches) {
   if (!existsSync(join(root, b.file))) continue;
   process.stderr.write(`\n=== bench: ${b.name} (${b.file})\n`);
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', b.file], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TS_NODE_PROJECT: 'bench/tsconfig.json' },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', b.file],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TS_NODE_PROJECT: 'bench/tsconfig.json' },
+    },
+  );
   if (run.status !== 0) {
     failed = true;
     process.stderr.write(`bench ${b.name} failed (exit ${run.status})\n`);
