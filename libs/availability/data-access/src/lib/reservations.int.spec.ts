@@ -178,10 +178,14 @@ describe('reservations through the log, two writers', () => {
     }
     await w.submit({ type: 'confirm', orderId: 'ord_1' });
     await w.submit({ type: 'release', orderId: 'ord_2' });
-    await sleep(500); // the last snapshot write (in the background) lands
     // "Crash": forget w; a new replica on a new connection loads snapshot + tail.
     const log = new ReservationLog(await connect());
-    const snap = await log.loadSnapshot(TENANT);
+    // The last snapshot is written in the background: wait (bounded) until it has landed.
+    let snap = await log.loadSnapshot(TENANT);
+    for (let i = 0; i < 100 && snap?.seq !== 45; i++) {
+      await sleep(100);
+      snap = await log.loadSnapshot(TENANT);
+    }
     expect(snap).not.toBeNull();
     expect(snap!.seq).toBe(45);
     expect(w.seq).toBe(48);
