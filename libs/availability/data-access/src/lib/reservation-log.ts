@@ -80,16 +80,22 @@ export function entryId(tenantId: string, seq: number): string {
 export class ReservationLog {
   constructor(private readonly connection: Connection) {}
 
+  private db() {
+    const db = this.connection.db;
+    if (!db) throw new Error('ReservationLog: the connection is not open');
+    return db;
+  }
+
   private get entries() {
-    return this.connection.db!.collection<EntryDoc>(LOG_COLLECTION);
+    return this.db().collection<EntryDoc>(LOG_COLLECTION);
   }
 
   private get pointers() {
-    return this.connection.db!.collection<PointerDoc>(SNAPSHOT_COLLECTION);
+    return this.db().collection<PointerDoc>(SNAPSHOT_COLLECTION);
   }
 
   private get chunks() {
-    return this.connection.db!.collection<ChunkDoc>(SNAPSHOT_COLLECTION);
+    return this.db().collection<ChunkDoc>(SNAPSHOT_COLLECTION);
   }
 
   /** Appends the entry after `headSeq`; `behind` when another writer took that place first. */

@@ -274,7 +274,7 @@ function fillShortages(d: Draft): void {
  */
 function move(d: Draft, r: ReservationRecord, avoid: string): ReservationRecord[] | null {
   const { state } = d;
-  let order = state.order(r.orderId);
+  const order = state.order(r.orderId);
   if (!order) return null;
   const line = order.lines[r.lineIndex];
   const listing = state.listings(line.listingId);
@@ -300,12 +300,13 @@ function move(d: Draft, r: ReservationRecord, avoid: string): ReservationRecord[
     return null;
   }
   const out: ReservationRecord[] = [];
+  let current: OrderRecord = order;
   res.allocations.forEach((a, i) => {
     let id = r.id;
     if (i > 0) {
-      id = `res_${order!.id}_${order!.nextRsv}`;
-      order = { ...order!, nextRsv: order!.nextRsv + 1 };
-      d.put(order);
+      id = `res_${current.id}_${current.nextRsv}`;
+      current = { ...current, nextRsv: current.nextRsv + 1 };
+      d.put(current);
     }
     const moved: ReservationRecord = {
       ...r,
@@ -314,7 +315,7 @@ function move(d: Draft, r: ReservationRecord, avoid: string): ReservationRecord[
       quantity: a.quantity,
       start: r.start,
       end: r.end,
-      status: r.status === 'conflict' ? statusOf(order!) : r.status,
+      status: r.status === 'conflict' ? statusOf(current) : r.status,
     };
     d.put(moved);
     out.push(moved);
@@ -371,7 +372,7 @@ function extend(d: Draft, orderId: string, end: number): ReservationReply {
       });
     }
   }
-  d.put({ ...state.order(orderId)!, end });
+  d.put({ ...(state.order(orderId) ?? order), end });
   d.event('reservation.extended', orderId, extended);
   if (moved.length > 0) d.event('reservation.moved', null, moved);
   return { ok: true, order: state.view(orderId) };
@@ -464,8 +465,8 @@ function run(d: Draft, cmd: ReservationCommand): ReservationReply {
     }
     case 'expire': {
       const due = [...state.activeOrders]
-        .map((id) => state.order(id)!)
-        .filter((o) => o.holdUntil !== null && o.holdUntil <= now);
+        .map((id) => state.order(id))
+        .filter((o): o is OrderRecord => o !== undefined && o.holdUntil !== null && o.holdUntil <= now);
       for (const o of due) endOrder(d, o, 'expired', 'reservation.expired');
       if (due.length > 0) {
         resolveConflicts(d);
