@@ -12,17 +12,26 @@ const benches = [
   { name: 'inventory', file: 'bench/inventory.bench.ts', result: 'bench/results/inventory.json' },
   { name: 'gateway', file: 'bench/gateway.bench.ts', result: 'bench/results/gateway.json' },
   { name: 'availability', file: 'bench/availability.bench.ts', result: 'bench/results/availability.json' },
+  {
+    name: 'reservations-core',
+    file: 'bench/reservations-core.bench.ts',
+    result: 'bench/results/reservations-core.json',
+  },
 ];
 
 let failed = false;
 for (const b of benches) {
   if (!existsSync(join(root, b.file))) continue;
   process.stderr.write(`\n=== bench: ${b.name} (${b.file})\n`);
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', b.file], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TS_NODE_PROJECT: 'bench/tsconfig.json' },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', b.file],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TS_NODE_PROJECT: 'bench/tsconfig.json' },
+    },
+  );
   if (run.status !== 0) {
     failed = true;
     process.stderr.write(`bench ${b.name} failed (exit ${run.status})\n`);

@@ -1,0 +1,191 @@
+import {
+  apply,
+  decideApplied,
+  undo,
+  type Change,
+  type DecideResult,
+  type ReservationState,
+} from '@circulate/availability/reservations';
+import type { ReservationCommand, ReservationReply } from '@circulate/contracts';
+import type { LogEntry, LoggedDecision, ReservationLog } from './reservation-log';
+
+/** Folds log entries into the state (no listings needed: entries carry record changes). */
+export function foldEntries(state: ReservationState, entries: readonly LogEntry[]): number {
+  let seq = -1;
+  for (const e of entries) {
+    for (const d of e.decisions) apply(state, d.changes);
+    seq = e.seq;
+  }
+  return seq;
+}
+
+/**
+ * Loads a tenant's reservation state: the latest snapshot, then the tail after it. `state` must
+ * be fresh (its index may already hold the items). Returns the head seq (0 = empty log).
+ */
+export async function loadTenant(log: ReservationLog, tenantId: string, state: ReservationState): Promise<number> {
+  let seq = 0;
+  const snap = await log.loadSnapshot(tenantId);
+  if (snap) {
+    for (const r of snap.records) state.applyChange({ put: r });
+    seq = snap.seq;
+  }
+  const tail = await log.readAfter(tenantId, seq);
+  if (tail.length > 0) seq = foldEntries(state, tail);
+  return seq;
+}
+
+export interface GroupCommitterOptions {
+  /** Most commands decided into one entry. */
+  readonly maxBatch?: number;
+  /** Write a snapshot every this many entries (0: never). */
+  readonly snapshotEvery?: number;
+  readonly clock?: () => number;
+  /** Called after each successful append (the outbox: publish the entry's events). */
+  readonly onCommitted?: (tenantId: string, entry: LogEntry) => void;
+  /** Called when a snapshot write fails (the log stays the truth; loading just reads a longer tail). */
+  readonly onSnapshotError?: (err: unknown) => void;
+}
+
+interface Pending {
+  readonly command: ReservationCommand;
+  readonly resolve: (reply: ReservationReply) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+export interface CommitterStats {
+  appends: number;
+  collisions: number;
+  decisions: number;
+}
+
+/**
+ * Group commit for one tenant: callers queue commands; the committer decides everything queued
+ * behind the current append against the in-memory state, writes all their decisions as ONE log
+ * entry (one insert), and then answers every caller. When the append collides (another writer
+ * took that seq), it undoes the batch, folds the entries it missed and decides the batch again.
+ */
+export class GroupCommitter {
+  private readonly queue: Pending[] = [];
+  private running = false;
+  private lastSnapshot: number;
+  readonly stats: CommitterStats = { appends: 0, collisions: 0, decisions: 0 };
+
+  constructor(
+    private readonly log: ReservationLog,
+    readonly tenantId: string,
+    readonly state: ReservationState,
+    private seqValue: number,
+    private readonly options: GroupCommitterOptions = {},
+  ) {
+    this.lastSnapshot = seqValue;
+  }
+
+  static async open(
+    log: ReservationLog,
+    tenantId: string,
+    state: ReservationState,
+    options?: GroupCommitterOptions,
+  ): Promise<GroupCommitter> {
+    const seq = await loadTenant(log, tenantId, state);
+    return new GroupCommitter(log, tenantId, state, seq, options);
+  }
+
+  /** The seq of the last entry folded into the state. */
+  get seq(): number {
+    return this.seqValue;
+  }
+
+  submit(command: ReservationCommand): Promise<ReservationReply> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ command, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.options.maxBatch ?? 1000);
+        try {
+          const replies = await this.commit(batch.map((p) => p.command));
+          batch.forEach((p, i) => p.resolve(replies[i]));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Folds entries other writers appended; true when there were any. */
+  private async catchUp(): Promise<boolean> {
+    const tail = await this.log.readAfter(this.tenantId, this.seqValue);
+    if (tail.length === 0) return false;
+    this.seqValue = foldEntries(this.state, tail);
+    return true;
+  }
+
+  private async commit(commands: readonly ReservationCommand[]): Promise<ReservationReply[]> {
+    for (;;) {
+      const now = (this.options.clock ?? Date.now)();
+      const results: DecideResult[] = [];
+      const undos: Change[][] = [];
+      const decisions: LoggedDecision[] = [];
+      try {
+        for (const c of commands) {
+          const { result: r, undo: u } = decideApplied(this.state, c, now);
+          results.push(r);
+          if (r.ok && r.decision.changes.length > 0) {
+            undos.push(u);
+            decisions.push({ changes: r.decision.changes, events: r.decision.events });
+          }
+        }
+      } catch (err) {
+        for (let i = undos.length - 1; i >= 0; i--) undo(this.state, undos[i]);
+        throw err;
+      }
+      const replies = results.map((r): ReservationReply => (r.ok ? r.decision.reply : { ok: false, error: r.error }));
+      if (decisions.length === 0) {
+        // Nothing to write: answer from a state known to be current (one point read).
+        if (await this.catchUp()) continue;
+        return replies;
+      }
+      let appended;
+      try {
+        appended = await this.log.append(this.tenantId, this.seqValue, decisions, now);
+      } catch (err) {
+        for (let i = undos.length - 1; i >= 0; i--) undo(this.state, undos[i]);
+        throw err;
+      }
+      if (appended.ok) {
+        this.seqValue = appended.seq;
+        this.stats.appends++;
+        this.stats.decisions += decisions.length;
+        this.options.onCommitted?.(this.tenantId, { seq: appended.seq, at: now, decisions });
+        this.maybeSnapshot();
+        return replies;
+      }
+      // Behind: another writer owns this seq. Undo, fold what we missed, decide again.
+      this.stats.collisions++;
+      for (let i = undos.length - 1; i >= 0; i--) undo(this.state, undos[i]);
+      await this.catchUp();
+    }
+  }
+
+  private maybeSnapshot(): void {
+    const every = this.options.snapshotEvery ?? 2000;
+    if (every <= 0 || this.seqValue - this.lastSnapshot < every) return;
+    this.lastSnapshot = this.seqValue;
+    void this.snapshot().catch((err) => this.options.onSnapshotError?.(err));
+  }
+
+  /** Writes a snapshot of the state as of the current seq. */
+  async snapshot(): Promise<void> {
+    const seq = this.seqValue;
+    const records = [...this.state.records.values()];
+    await this.log.writeSnapshot(this.tenantId, seq, records);
+  }
+}

@@ -1,0 +1,180 @@
+import type { AvailabilityIndex, EngineListing } from '@circulate/availability/engine';
+import type {
+  OrderReservationView,
+  ReservationAllocation,
+  ReservationStatus,
+  ReserveLineInput,
+} from '@circulate/contracts';
+
+/** One allocated unit (or part of a pool) of one order line. */
+export interface ReservationRecord {
+  readonly kind: 'rsv';
+  readonly id: string;
+  readonly orderId: string;
+  readonly lineIndex: number;
+  readonly ruleId: string;
+  readonly stockItemId: string;
+  readonly quantity: number;
+  /** Blocked interval. */
+  readonly start: number;
+  readonly end: number;
+  /** `conflict`: it holds nothing (its unit is still out); it waits for a unit. */
+  readonly status: ReservationStatus;
+}
+
+export interface OrderRecord {
+  readonly kind: 'order';
+  readonly id: string;
+  /** The lines as reserved (a repeated reserve must name the same ones). */
+  readonly lines: readonly ReserveLineInput[];
+  readonly state: 'active' | 'released' | 'expired';
+  readonly holdUntil: number | null;
+  /** Customer end after extensions (null: the lines' own ends). */
+  readonly end: number | null;
+  /** Counter for reservation ids of this order. */
+  readonly nextRsv: number;
+  readonly createdAt: number;
+}
+
+/** Copies of one order line still missing; filled oldest first. */
+export interface ShortageRecord {
+  readonly kind: 'short';
+  readonly id: string;
+  readonly orderId: string;
+  readonly lineIndex: number;
+  readonly missing: number;
+  readonly since: number;
+}
+
+export type StateRecord = ReservationRecord | OrderRecord | ShortageRecord;
+
+/** A change of one record; a decision is a list of them (so replaying the log needs no listings). */
+export type Change = { readonly put: StateRecord } | { readonly del: string };
+
+export function recordKey(r: StateRecord): string {
+  return `${r.kind}:${r.id}`;
+}
+
+export type ListingLookup = (listingId: string) => EngineListing | undefined;
+
+/**
+ * The reservation state of one tenant: records keyed by kind and id, folded into the engine's
+ * AvailabilityIndex (the seam: the read side owns the index's items, this state owns its
+ * reservations). Mutated only through `applyChange`.
+ */
+export class ReservationState {
+  readonly records = new Map<string, StateRecord>();
+  private readonly byOrder = new Map<string, Set<string>>();
+  readonly shortages = new Set<string>();
+  readonly activeOrders = new Set<string>();
+  readonly outRsv = new Set<string>();
+  readonly conflicts = new Set<string>();
+
+  constructor(
+    readonly index: AvailabilityIndex,
+    readonly listings: ListingLookup,
+  ) {}
+
+  get(key: string): StateRecord | undefined {
+    return this.records.get(key);
+  }
+
+  order(orderId: string): OrderRecord | undefined {
+    return this.records.get(`order:${orderId}`) as OrderRecord | undefined;
+  }
+
+  /** Records (keys) belonging to one order, reservations and shortages. */
+  keysOf(orderId: string): string[] {
+    return [...(this.byOrder.get(orderId) ?? [])];
+  }
+
+  reservationsOf(orderId: string): ReservationRecord[] {
+    const out: ReservationRecord[] = [];
+    for (const k of this.byOrder.get(orderId) ?? []) {
+      const r = this.records.get(k);
+      if (r?.kind === 'rsv') out.push(r);
+    }
+    return out.sort((a, b) => a.lineIndex - b.lineIndex || a.id.localeCompare(b.id));
+  }
+
+  /** Applies one change; returns the change that undoes it. */
+  applyChange(change: Change): Change {
+    const key = 'put' in change ? recordKey(change.put) : change.del;
+    const before = this.records.get(key);
+    if (before) this.unlink(key, before);
+    if ('put' in change) this.link(key, change.put);
+    return before ? { put: before } : { del: key };
+  }
+
+  view(orderId: string): OrderReservationView | null {
+    const order = this.order(orderId);
+    if (!order) return null;
+    const allocations: ReservationAllocation[] = this.reservationsOf(orderId).map(toAllocation);
+    const shortages = [];
+    for (const k of this.byOrder.get(orderId) ?? []) {
+      const r = this.records.get(k);
+      if (r?.kind === 'short') shortages.push({ lineIndex: r.lineIndex, missing: r.missing });
+    }
+    shortages.sort((a, b) => a.lineIndex - b.lineIndex);
+    return { orderId, state: order.state, holdUntil: order.holdUntil, allocations, shortages };
+  }
+
+  private link(key: string, r: StateRecord): void {
+    this.records.set(key, r);
+    if (r.kind === 'order') {
+      if (r.state === 'active') this.activeOrders.add(r.id);
+      return;
+    }
+    let set = this.byOrder.get(r.orderId);
+    if (!set) this.byOrder.set(r.orderId, (set = new Set()));
+    set.add(key);
+    if (r.kind === 'short') {
+      this.shortages.add(key);
+      return;
+    }
+    if (r.status === 'conflict') this.conflicts.add(key);
+    else {
+      this.index.addReservation({
+        id: r.id,
+        stockItemId: r.stockItemId,
+        quantity: r.quantity,
+        start: r.start,
+        end: r.end,
+      });
+      if (r.status === 'out') this.outRsv.add(key);
+    }
+  }
+
+  private unlink(key: string, r: StateRecord): void {
+    this.records.delete(key);
+    if (r.kind === 'order') {
+      this.activeOrders.delete(r.id);
+      return;
+    }
+    const set = this.byOrder.get(r.orderId);
+    if (set) {
+      set.delete(key);
+      if (set.size === 0) this.byOrder.delete(r.orderId);
+    }
+    if (r.kind === 'short') {
+      this.shortages.delete(key);
+      return;
+    }
+    this.conflicts.delete(key);
+    this.outRsv.delete(key);
+    if (r.status !== 'conflict') this.index.removeReservation(r.id);
+  }
+}
+
+export function toAllocation(r: ReservationRecord): ReservationAllocation {
+  return {
+    reservationId: r.id,
+    lineIndex: r.lineIndex,
+    ruleId: r.ruleId,
+    stockItemId: r.stockItemId,
+    quantity: r.quantity,
+    start: r.start,
+    end: r.end,
+    status: r.status,
+  };
+}
