@@ -8,3 +8,4 @@ export * from './common/pagination';
 export * from './common/money';
 export * from './inventory';
 export * from './catalog';
+export * from './reporting';

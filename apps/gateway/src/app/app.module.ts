@@ -14,6 +14,7 @@ import { ProblemFilter } from './http/problem';
 import { IdempotencyInterceptor } from './idempotency/idempotency';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
 import { INVENTORY_CONTROLLERS } from './routes/inventory';
+import { REPORTING_CONTROLLERS } from './routes/reporting';
 
 export function gatewayModule(env: GatewayEnv): Type<unknown> {
   @Module({
@@ -29,7 +30,7 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
       }),
       ThrottlerModule.forRoot([{ name: 'per-second', ttl: 1000, limit: env.RATE_LIMIT_PER_SECOND }]),
     ],
-    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS],
+    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS, ...REPORTING_CONTROLLERS],
     providers: [
       { provide: GatewayEnv, useValue: env },
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },
