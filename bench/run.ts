@@ -10,6 +10,7 @@ const root = join(__dirname, '..');
 const benches = [
   { name: 'engine', file: 'bench/engine.bench.ts', result: 'bench/results/engine.json' },
   { name: 'inventory', file: 'bench/inventory.bench.ts', result: 'bench/results/inventory.json' },
+  { name: 'reporting', file: 'bench/reporting.bench.ts', result: 'bench/results/reporting.json' },
 ];
 
 let failed = false;
