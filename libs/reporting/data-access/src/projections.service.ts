@@ -30,12 +30,24 @@ export interface TenantState {
   items: Map<string, ItemProjection>;
   skuCodes: Map<string, string>;
   skuVersions: Map<string, number>;
+  /**
+   * Reservations and refused-order shortfalls per stock item, kept apart from the item so that
+   * their order relative to inventory's facts does not matter (the streams replay independently).
+   */
+  demand: Map<string, Demand>;
   /** Bumped on every applied fact: report caches are keyed by it. */
   revision: number;
 }
 
+interface Demand {
+  reservations: ItemProjection['reservations'];
+  shortfalls: ItemProjection['shortfalls'];
+}
+
+/** Stored as JSON text: FerretDB v1 rejects nested arrays (the step functions are arrays of pairs). */
 type StoredDoc =
-  | { _id: string; kind: 'item'; p: ItemProjection }
+  | { _id: string; kind: 'demand'; tenantId: string; itemId: string; json: string }
+  | { _id: string; kind: 'item'; json: string }
   | { _id: string; kind: 'sku'; tenantId: string; skuId: string; code: string | null; version: number };
 
 /**
@@ -52,7 +64,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger(ReportingProjections.name);
   private readonly tenants = new Map<string, TenantState>();
   private readonly dirtyItems = new Set<ItemProjection>();
-  private readonly dirtySkus = new Map<string, StoredDoc>();
+  private readonly dirtyDocs = new Map<string, StoredDoc>();
   private running = false;
   private loops: Promise<void>[] = [];
   private applied = 0;
@@ -91,7 +103,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   tenant(tenantId: string): TenantState {
     let t = this.tenants.get(tenantId);
     if (!t) {
-      t = { items: new Map(), skuCodes: new Map(), skuVersions: new Map(), revision: 0 };
+      t = { items: new Map(), skuCodes: new Map(), skuVersions: new Map(), demand: new Map(), revision: 0 };
       this.tenants.set(tenantId, t);
     }
     return t;
@@ -116,7 +128,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
     await this.db.collection(COLLECTION).deleteMany({});
     this.tenants.clear();
     this.dirtyItems.clear();
-    this.dirtySkus.clear();
+    this.dirtyDocs.clear();
     this.applied = 0;
     await this.startConsumers();
     await this.caughtUp(120_000);
@@ -136,11 +148,20 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   private async load(): Promise<void> {
     const docs = (await this.db.collection(COLLECTION).find({}).toArray()) as unknown as StoredDoc[];
     for (const d of docs) {
-      if (d.kind === 'item') this.tenant(d.p.tenantId).items.set(d.p.id, d.p);
+      if (d.kind === 'item') {
+        const p = JSON.parse(d.json) as ItemProjection;
+        this.tenant(p.tenantId).items.set(p.id, p);
+      } else if (d.kind === 'demand') this.tenant(d.tenantId).demand.set(d.itemId, JSON.parse(d.json) as Demand);
       else if (d.kind === 'sku') {
         const t = this.tenant(d.tenantId);
         if (d.code) t.skuCodes.set(d.skuId, d.code);
         t.skuVersions.set(d.skuId, d.version);
+      }
+    }
+    for (const t of this.tenants.values()) {
+      for (const [itemId, d] of t.demand) {
+        const p = t.items.get(itemId);
+        if (p) Object.assign(p, d);
       }
     }
     this.logger.log(`projections loaded: ${docs.length} documents, ${this.tenants.size} tenants`);
@@ -167,28 +188,40 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
     }
   }
 
+  /**
+   * Messages flow in continuously (`consume`); every ~20 ms whatever has arrived (up to BATCH) is
+   * applied, written in one bulk write and acked, so a fact is visible within tens of milliseconds.
+   */
   private async loop(source: Source, consumer: Consumer): Promise<void> {
+    const messages = await consumer.consume({ max_messages: 2 * BATCH });
+    const buffer: JsMsg[] = [];
+    const reading = (async () => {
+      for await (const m of messages) buffer.push(m);
+    })().catch((err: unknown) => this.logger.error(`consumer ${source.durable} stopped: ${String(err)}`));
     while (this.running) {
-      const batch: JsMsg[] = [];
+      if (!buffer.length) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      const batch = buffer.splice(0, BATCH);
       try {
-        // A short expiry bounds how long a fact waits before it is applied (visible in reports).
-        const msgs = await consumer.fetch({ max_messages: BATCH, expires: 250 });
-        for await (const m of msgs) batch.push(m);
-        if (!batch.length) continue;
         for (const m of batch) this.applyMessage(m);
         await this.flush();
         for (const m of batch) m.ack();
       } catch (err) {
         this.logger.error(`consumer ${source.durable}: ${String(err)}; reloading from storage`);
         // Memory may be ahead of storage: reload it, the unacked events come again.
-        for (const m of batch) m.nak(1000);
+        for (const m of [...batch, ...buffer.splice(0)]) m.nak(1000);
         this.tenants.clear();
         this.dirtyItems.clear();
-        this.dirtySkus.clear();
+        this.dirtyDocs.clear();
         await this.load().catch(() => undefined);
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
+    await Promise.resolve(messages.close()).catch(() => undefined);
+    for (const m of buffer.splice(0)) m.nak();
+    await reading;
   }
 
   private applyMessage(m: JsMsg): void {
@@ -220,6 +253,10 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
           { idempotent: this.idempotent },
         );
         if (!next) return false;
+        if (!t.items.has(next.id)) {
+          const d = t.demand.get(next.id);
+          if (d) Object.assign(next, d);
+        }
         t.items.set(next.id, next);
         if (next.skuId && next.skuCode && !t.skuCodes.has(next.skuId)) t.skuCodes.set(next.skuId, next.skuCode);
         this.touch(t, next);
@@ -232,7 +269,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
         if ((t.skuVersions.get(sku.id) ?? 0) >= event.aggregateVersion && this.idempotent) return false;
         t.skuVersions.set(sku.id, event.aggregateVersion);
         t.skuCodes.set(sku.id, sku.code); // a deleted SKU keeps its code for its history
-        this.dirtySkus.set(`sku:${event.tenantId}:${sku.id}`, {
+        this.dirtyDocs.set(`sku:${event.tenantId}:${sku.id}`, {
           _id: `sku:${event.tenantId}:${sku.id}`,
           kind: 'sku',
           tenantId: event.tenantId,
@@ -250,12 +287,12 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
           const start = line.start ? Date.parse(line.start) : Date.parse(data.at);
           const end = line.end ? Date.parse(line.end) : start + 86_400_000;
           for (const s of line.shortfalls ?? []) {
-            const p = t.items.get(s.stockItemId);
+            const d = this.demandOf(t, s.stockItemId);
             const missing = Math.max(0, s.requested - s.free);
             const key = `${data.orderId}:${line.index}`;
-            if (!p || !missing || (this.idempotent && key in p.shortfalls)) continue;
-            p.shortfalls[this.idempotent ? key : `${key}:${Object.keys(p.shortfalls).length}`] = [start, end, missing];
-            this.touch(t, p);
+            if (!missing || (this.idempotent && key in d.shortfalls)) continue;
+            d.shortfalls[this.idempotent ? key : `${key}:${Object.keys(d.shortfalls).length}`] = [start, end, missing];
+            this.touchDemand(t, event.tenantId, s.stockItemId);
             changed = true;
           }
         }
@@ -268,27 +305,52 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
         const gone = /released|expired/.test(data.type ?? event.type);
         if (gone) {
           for (const id of data.removed ?? []) {
-            for (const p of t.items.values()) {
-              if (id in p.reservations) {
-                delete p.reservations[id];
-                this.touch(t, p);
+            for (const [itemId, d] of t.demand) {
+              if (id in d.reservations) {
+                delete d.reservations[id];
+                this.touchDemand(t, event.tenantId, itemId);
                 changed = true;
               }
             }
           }
         }
         for (const a of data.allocations ?? []) {
-          const p = t.items.get(a.stockItemId);
-          if (!p) continue;
-          const prev = p.reservations[a.reservationId];
-          if (gone || (prev && prev[0] === a.start && prev[1] === a.end && prev[2] === a.quantity)) continue;
-          p.reservations[a.reservationId] = [a.start, a.end, a.quantity];
-          this.touch(t, p);
+          if (gone) continue;
+          const d = this.demandOf(t, a.stockItemId);
+          const prev = d.reservations[a.reservationId];
+          if (prev && prev[0] === a.start && prev[1] === a.end && prev[2] === a.quantity) continue;
+          d.reservations[a.reservationId] = [a.start, a.end, a.quantity];
+          this.touchDemand(t, event.tenantId, a.stockItemId);
           changed = true;
         }
         return changed;
       }
     }
+  }
+
+  /** The item's demand record, shared by reference with its projection once both exist. */
+  private demandOf(t: TenantState, itemId: string): Demand {
+    let d = t.demand.get(itemId);
+    if (!d) {
+      const p = t.items.get(itemId);
+      d = p ? { reservations: p.reservations, shortfalls: p.shortfalls } : { reservations: {}, shortfalls: {} };
+      t.demand.set(itemId, d);
+    }
+    return d;
+  }
+
+  private touchDemand(t: TenantState, tenantId: string, itemId: string): void {
+    t.revision++;
+    const d = t.demand.get(itemId) as Demand;
+    this.dirtyDocs.set(`demand:${tenantId}:${itemId}`, {
+      _id: `demand:${tenantId}:${itemId}`,
+      kind: 'demand',
+      tenantId,
+      itemId,
+      json: JSON.stringify(d),
+    });
+    const p = t.items.get(itemId);
+    if (p) this.dirtyItems.add(p);
   }
 
   private touch(t: TenantState, p: ItemProjection): void {
@@ -300,15 +362,15 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
     const ops: { replaceOne: { filter: { _id: string }; replacement: object; upsert: true } }[] = [];
     for (const p of this.dirtyItems) {
       const _id = `${p.tenantId}:${p.id}`;
-      ops.push({ replaceOne: { filter: { _id }, replacement: { kind: 'item', p }, upsert: true } });
+      ops.push({ replaceOne: { filter: { _id }, replacement: { kind: 'item', json: JSON.stringify(p) }, upsert: true } });
     }
-    for (const [_id, doc] of this.dirtySkus) {
+    for (const [_id, doc] of this.dirtyDocs) {
       const { _id: _, ...rest } = doc;
       void _;
       ops.push({ replaceOne: { filter: { _id }, replacement: rest, upsert: true } });
     }
     this.dirtyItems.clear();
-    this.dirtySkus.clear();
+    this.dirtyDocs.clear();
     for (let i = 0; i < ops.length; i += 500) {
       await this.db.collection(COLLECTION).bulkWrite(ops.slice(i, i + 500) as never, { ordered: false });
     }
