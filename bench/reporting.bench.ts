@@ -45,7 +45,11 @@ async function main(): Promise<void> {
   const js = nc.jetstream();
   const rpc = async <T>(name: string): Promise<T> => {
     const subject = rpcSubject(name);
-    const reply = await nc.request(subject, codec.encode({ pattern: subject, data: { ctx: { tenantId: 'acme', role: 'admin' }, data: {} }, id: 'b' }), { timeout: 30_000 });
+    const reply = await nc.request(
+      subject,
+      codec.encode({ pattern: subject, data: { ctx: { tenantId: 'acme', role: 'admin' }, data: {} }, id: 'b' }),
+      { timeout: 30_000 },
+    );
     return (codec.decode(reply.data) as { response: T }).response;
   };
   const settled = async (timeoutMs: number) => {
@@ -67,7 +71,15 @@ async function main(): Promise<void> {
     let pendingPubs: Promise<unknown>[] = [];
     const publish = async (type: string, item: any, at: number, extra: Record<string, unknown> = {}) => {
       const id = `evt_bench_${item.id}_${item.version}`;
-      const envelope = { id, type, tenantId: 'acme', aggregateId: item.id, aggregateVersion: item.version, occurredAt: new Date(at).toISOString(), data: { item: { ...item, state: { ...item.state } }, changes: [], ...extra } };
+      const envelope = {
+        id,
+        type,
+        tenantId: 'acme',
+        aggregateId: item.id,
+        aggregateVersion: item.version,
+        occurredAt: new Date(at).toISOString(),
+        data: { item: { ...item, state: { ...item.state } }, changes: [], ...extra },
+      };
       pendingPubs.push(js.publish(eventSubject(type), codec.encode(envelope), { msgID: id }));
       published++;
       if (pendingPubs.length >= 500) {
@@ -103,20 +115,40 @@ async function main(): Promise<void> {
         const units = pooled ? 1 + Math.floor(rand() * quantity) : 1;
         item.version++;
         item.state = { in: quantity - units, out: units };
-        await publish('inventory.stock-item.changed.v1', item, start, { changes: [{ type: 'handed_out', at: new Date(start).toISOString(), quantity: units }] });
+        await publish('inventory.stock-item.changed.v1', item, start, {
+          changes: [{ type: 'handed_out', at: new Date(start).toISOString(), quantity: units }],
+        });
         item.version++;
         item.state = { in: quantity, out: 0 };
-        await publish('inventory.stock-item.changed.v1', item, end, { changes: [{ type: 'returned', at: new Date(end).toISOString(), quantity: units }] });
+        await publish('inventory.stock-item.changed.v1', item, end, {
+          changes: [{ type: 'returned', at: new Date(end).toISOString(), quantity: units }],
+        });
         item.version++;
         await publish('inventory.stock-item.changed.v1', item, end, {
-          ledgerEntry: { id: `led_${item.id}_${r}`, type: 'income', amount: { amount: 2000 + Math.floor(rand() * 4000), currency: 'EUR' }, reason: 'rental', note: null, orderId: null, at: new Date(end).toISOString() },
+          ledgerEntry: {
+            id: `led_${item.id}_${r}`,
+            type: 'income',
+            amount: { amount: 2000 + Math.floor(rand() * 4000), currency: 'EUR' },
+            reason: 'rental',
+            note: null,
+            orderId: null,
+            at: new Date(end).toISOString(),
+          },
         });
       }
       for (let c = 0; c < 2; c++) {
         item.version++;
         const at = yearAgo + (c + 0.5) * 180 * DAY;
         await publish('inventory.stock-item.changed.v1', item, at, {
-          ledgerEntry: { id: `led_${item.id}_c${c}`, type: 'cost', amount: { amount: 1500, currency: 'EUR' }, reason: 'repair', note: null, orderId: null, at: new Date(at).toISOString() },
+          ledgerEntry: {
+            id: `led_${item.id}_c${c}`,
+            type: 'cost',
+            amount: { amount: 1500, currency: 'EUR' },
+            reason: 'repair',
+            note: null,
+            orderId: null,
+            at: new Date(at).toISOString(),
+          },
         });
       }
     }
@@ -129,8 +161,16 @@ async function main(): Promise<void> {
 
     // Real items through the API, for the ledger → report latency.
     const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
-    const skuId = (await ok(stack, 'POST', '/skus', { code: 'LIVE', name: 'Live bike', purchasePrice: { amount: 40000, currency: 'EUR' } })).id;
-    const live = (await ok(stack, 'POST', '/stock-items/batch', { skuId, locationId, count: 10, tracking: 'serialized' })).items as { id: string }[];
+    const skuId = (
+      await ok(stack, 'POST', '/skus', {
+        code: 'LIVE',
+        name: 'Live bike',
+        purchasePrice: { amount: 40000, currency: 'EUR' },
+      })
+    ).id;
+    const live = (
+      await ok(stack, 'POST', '/stock-items/batch', { skuId, locationId, count: 10, tracking: 'serialized' })
+    ).items as { id: string }[];
     await settled(60_000);
     const from = new Date(yearAgo - DAY).toISOString().slice(0, 10);
     const to = new Date(now + 2 * DAY).toISOString().slice(0, 10);
@@ -140,7 +180,11 @@ async function main(): Promise<void> {
       const item = live[s % live.length];
       const amount = 100 + s;
       const t1 = performance.now();
-      await ok(stack, 'POST', `/stock-items/${item.id}/ledger`, { type: 'income', amount: { amount, currency: 'EUR' }, reason: 'bench' });
+      await ok(stack, 'POST', `/stock-items/${item.id}/ledger`, {
+        type: 'income',
+        amount: { amount, currency: 'EUR' },
+        reason: 'bench',
+      });
       const expected = (income.get(item.id) ?? 0) + amount;
       income.set(item.id, expected);
       for (;;) {
@@ -166,13 +210,21 @@ async function main(): Promise<void> {
       return { xs, rows };
     };
     // First call after a change (the report is computed), then repeated calls (same revision).
-    await ok(stack, 'POST', `/stock-items/${live[0].id}/ledger`, { type: 'cost', amount: { amount: 1, currency: 'EUR' }, reason: 'bench' });
+    await ok(stack, 'POST', `/stock-items/${live[0].id}/ledger`, {
+      type: 'cost',
+      amount: { amount: 1, currency: 'EUR' },
+      reason: 'bench',
+    });
     await settled(10_000);
     const firstItems = await time(`/reports/stock-items?from=${from}&to=${to}`, 1);
     const items = await time(`/reports/stock-items?from=${from}&to=${to}`, 20);
     const cold: number[] = [];
     for (let k = 0; k < 10; k++) {
-      await ok(stack, 'POST', `/stock-items/${live[1].id}/ledger`, { type: 'cost', amount: { amount: 1, currency: 'EUR' }, reason: 'bench' });
+      await ok(stack, 'POST', `/stock-items/${live[1].id}/ledger`, {
+        type: 'cost',
+        amount: { amount: 1, currency: 'EUR' },
+        reason: 'bench',
+      });
       await settled(10_000);
       cold.push((await time(`/reports/stock-items?from=${from}&to=${to}`, 1)).xs[0]);
     }
@@ -180,7 +232,11 @@ async function main(): Promise<void> {
     const skus = await time(`/reports/skus?from=${from}&to=${to}`, 20);
     const skusCold: number[] = [];
     for (let k = 0; k < 10; k++) {
-      await ok(stack, 'POST', `/stock-items/${live[1].id}/ledger`, { type: 'cost', amount: { amount: 1, currency: 'EUR' }, reason: 'bench' });
+      await ok(stack, 'POST', `/stock-items/${live[1].id}/ledger`, {
+        type: 'cost',
+        amount: { amount: 1, currency: 'EUR' },
+        reason: 'bench',
+      });
       await settled(10_000);
       skusCold.push((await time(`/reports/skus?from=${from}&to=${to}`, 1)).xs[0]);
     }
@@ -193,7 +249,12 @@ async function main(): Promise<void> {
       eventsPublished: published,
       yearPublishMs: publishMs,
       yearProjectedMs: projectMs,
-      ledgerToReportMs: { p50: round(median(visible)), p99: round(pct(visible, 99)), samples: visible.length, target: 1000 },
+      ledgerToReportMs: {
+        p50: round(median(visible)),
+        p99: round(pct(visible, 99)),
+        samples: visible.length,
+        target: 1000,
+      },
       stockItemsReportMs: {
         rows: items.rows,
         afterChangeP50: round(median(cold)),
@@ -203,16 +264,38 @@ async function main(): Promise<void> {
         repeatedP99: round(pct(items.xs, 99)),
         target: 300,
       },
-      skusReportMs: { rows: skus.rows, afterChangeP50: round(median(skusCold)), afterChangeMax: round(skusCold[skusCold.length - 1]), repeatedP50: round(median(skus.xs)), repeatedP99: round(pct(skus.xs, 99)), target: 100 },
+      skusReportMs: {
+        rows: skus.rows,
+        afterChangeP50: round(median(skusCold)),
+        afterChangeMax: round(skusCold[skusCold.length - 1]),
+        repeatedP50: round(median(skus.xs)),
+        repeatedP99: round(pct(skus.xs, 99)),
+        target: 100,
+      },
     };
     console.table([
       ['events of the synthetic year', `${published} (${RENTALS} rentals per item)`],
       ['published / projected', `${publishMs} ms / ${projectMs} ms`],
-      ['ledger entry → visible in /reports/stock-items, p50 / p99', `${results.ledgerToReportMs.p50} / ${results.ledgerToReportMs.p99} ms (target ≤ 1000)`],
-      [`/reports/stock-items (${items.rows} rows) after a change p50 / max`, `${results.stockItemsReportMs.afterChangeP50} / ${results.stockItemsReportMs.afterChangeMax} ms (target ≤ 300)`],
-      ['/reports/stock-items repeated p50 / p99', `${results.stockItemsReportMs.repeatedP50} / ${results.stockItemsReportMs.repeatedP99} ms`],
-      [`/reports/skus (${skus.rows} rows) after a change p50 / max`, `${results.skusReportMs.afterChangeP50} / ${results.skusReportMs.afterChangeMax} ms (target ≤ 100)`],
-      ['/reports/skus repeated p50 / p99', `${results.skusReportMs.repeatedP50} / ${results.skusReportMs.repeatedP99} ms`],
+      [
+        'ledger entry → visible in /reports/stock-items, p50 / p99',
+        `${results.ledgerToReportMs.p50} / ${results.ledgerToReportMs.p99} ms (target ≤ 1000)`,
+      ],
+      [
+        `/reports/stock-items (${items.rows} rows) after a change p50 / max`,
+        `${results.stockItemsReportMs.afterChangeP50} / ${results.stockItemsReportMs.afterChangeMax} ms (target ≤ 300)`,
+      ],
+      [
+        '/reports/stock-items repeated p50 / p99',
+        `${results.stockItemsReportMs.repeatedP50} / ${results.stockItemsReportMs.repeatedP99} ms`,
+      ],
+      [
+        `/reports/skus (${skus.rows} rows) after a change p50 / max`,
+        `${results.skusReportMs.afterChangeP50} / ${results.skusReportMs.afterChangeMax} ms (target ≤ 100)`,
+      ],
+      [
+        '/reports/skus repeated p50 / p99',
+        `${results.skusReportMs.repeatedP50} / ${results.skusReportMs.repeatedP99} ms`,
+      ],
     ]);
     mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
     writeFileSync(join(repoRoot, 'bench', 'results', 'reporting.json'), `${JSON.stringify(results, null, 2)}\n`);

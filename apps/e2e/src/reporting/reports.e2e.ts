@@ -36,28 +36,75 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
 
     await facts.sku('sku_BIK', 'BIK', 50000, '2025-12-31');
     await facts.sku('sku_HEL', 'HEL', 2000, '2025-12-31');
-    const bike = { skuId: 'sku_BIK', skuCode: 'BIK', tracking: 'serialized', quantity: 1, locationId: 'loc_A', effective: { name: 'Bike', category: [], attributes: {}, purchasePrice: EUR(50000) } };
+    const bike = {
+      skuId: 'sku_BIK',
+      skuCode: 'BIK',
+      tracking: 'serialized',
+      quantity: 1,
+      locationId: 'loc_A',
+      effective: { name: 'Bike', category: [], attributes: {}, purchasePrice: EUR(50000) },
+    };
     await facts.item('ski_A', '2026-01-01', { ...bike, state: { in: 1, out: 0 } });
-    await facts.item('ski_A', '2026-01-05', { state: { in: 0, out: 1 } }, { changes: [{ type: 'handed_out', at: '2026-01-05T00:00:00.000Z', quantity: 1 }] });
-    await facts.item('ski_A', '2026-01-15', { state: { in: 1, out: 0 } }, { changes: [{ type: 'returned', at: '2026-01-15T00:00:00.000Z', quantity: 1 }] });
+    await facts.item(
+      'ski_A',
+      '2026-01-05',
+      { state: { in: 0, out: 1 } },
+      { changes: [{ type: 'handed_out', at: '2026-01-05T00:00:00.000Z', quantity: 1 }] },
+    );
+    await facts.item(
+      'ski_A',
+      '2026-01-15',
+      { state: { in: 1, out: 0 } },
+      { changes: [{ type: 'returned', at: '2026-01-15T00:00:00.000Z', quantity: 1 }] },
+    );
     await facts.ledger('ski_A', '2026-01-15', 'income', 30000);
     await facts.ledger('ski_A', '2026-01-20', 'cost', 5000);
     await facts.item('ski_B', '2026-01-01', { ...bike, state: { in: 1, out: 0 } });
-    await facts.item('ski_B', '2026-01-02', { state: { in: 0, out: 1 } }, { changes: [{ type: 'handed_out', at: '2026-01-02T00:00:00.000Z', quantity: 1 }] });
+    await facts.item(
+      'ski_B',
+      '2026-01-02',
+      { state: { in: 0, out: 1 } },
+      { changes: [{ type: 'handed_out', at: '2026-01-02T00:00:00.000Z', quantity: 1 }] },
+    );
     await facts.item('ski_B', '2026-01-04', { state: { in: 1, out: 0 } });
     await facts.ledger('ski_B', '2026-01-04', 'income', 6000);
     await facts.item('ski_B', '2026-01-11', { status: 'lost' });
-    const pool = { skuId: 'sku_HEL', skuCode: 'HEL', tracking: 'pooled', quantity: 10, locationId: 'loc_A', effective: { name: 'Helmet', category: [], attributes: {}, purchasePrice: EUR(2000) } };
+    const pool = {
+      skuId: 'sku_HEL',
+      skuCode: 'HEL',
+      tracking: 'pooled',
+      quantity: 10,
+      locationId: 'loc_A',
+      effective: { name: 'Helmet', category: [], attributes: {}, purchasePrice: EUR(2000) },
+    };
     await facts.item('ski_H', '2026-01-01', { ...pool, state: { in: 10, out: 0 } });
-    await facts.item('ski_H', '2026-01-10', { state: { in: 6, out: 4 } }, { changes: [{ type: 'handed_out', at: '2026-01-10T00:00:00.000Z', quantity: 4 }] });
+    await facts.item(
+      'ski_H',
+      '2026-01-10',
+      { state: { in: 6, out: 4 } },
+      { changes: [{ type: 'handed_out', at: '2026-01-10T00:00:00.000Z', quantity: 4 }] },
+    );
     await facts.item('ski_H', '2026-01-20', { state: { in: 10, out: 0 } });
     const ms = (d: string) => Date.parse(`${d}T00:00:00.000Z`);
-    await facts.reservation('reserved', 'ord_1', '2026-01-09', [{ reservationId: 'res_1', stockItemId: 'ski_H', quantity: 6, start: ms('2026-01-10'), end: ms('2026-01-20') }]);
-    await facts.reservation('reserved', 'ord_2', '2026-01-09', [{ reservationId: 'res_2', stockItemId: 'ski_H', quantity: 3, start: ms('2026-01-15'), end: ms('2026-01-18') }]);
-    await facts.reservation('reserved', 'ord_3', '2026-01-09', [{ reservationId: 'res_3', stockItemId: 'ski_H', quantity: 10, start: ms('2026-01-22'), end: ms('2026-01-25') }]);
+    await facts.reservation('reserved', 'ord_1', '2026-01-09', [
+      { reservationId: 'res_1', stockItemId: 'ski_H', quantity: 6, start: ms('2026-01-10'), end: ms('2026-01-20') },
+    ]);
+    await facts.reservation('reserved', 'ord_2', '2026-01-09', [
+      { reservationId: 'res_2', stockItemId: 'ski_H', quantity: 3, start: ms('2026-01-15'), end: ms('2026-01-18') },
+    ]);
+    await facts.reservation('reserved', 'ord_3', '2026-01-09', [
+      { reservationId: 'res_3', stockItemId: 'ski_H', quantity: 10, start: ms('2026-01-22'), end: ms('2026-01-25') },
+    ]);
     await facts.reservation('released', 'ord_3', '2026-01-10', [], ['res_3']);
     await facts.refused('ord_4', '2026-01-12', [
-      { index: 0, listingId: 'lst_H', start: '2026-01-16T00:00:00.000Z', end: '2026-01-17T00:00:00.000Z', quantity: 5, shortfalls: [{ stockItemId: 'ski_H', requested: 5, free: 1 }] },
+      {
+        index: 0,
+        listingId: 'lst_H',
+        start: '2026-01-16T00:00:00.000Z',
+        end: '2026-01-17T00:00:00.000Z',
+        quantity: 5,
+        shortfalls: [{ stockItemId: 'ski_H', requested: 5, free: 1 }],
+      },
     ]);
     await facts.settled();
   }, 180_000);
@@ -72,9 +119,38 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
     const res = await stack.http('GET', `/reports/stock-items?${range}`);
     expect(res.status).toBe(200);
     const byId = Object.fromEntries(res.body.items.map((r: any) => [r.stockItemId, r]));
-    expect(byId['ski_A']).toMatchObject({ skuId: 'sku_BIK', tracking: 'serialized', status: 'in_use', income: EUR(30000), cost: EUR(5000), profit: EUR(25000), roi: 0.5, rentals: 1, daysOut: 10, daysOwned: 30, utilisation: 0.3333 });
-    expect(byId['ski_B']).toMatchObject({ status: 'lost', income: EUR(6000), cost: EUR(0), profit: EUR(6000), roi: 0.12, rentals: 1, daysOut: 2, daysOwned: 10, utilisation: 0.2 });
-    expect(byId['ski_H']).toMatchObject({ tracking: 'pooled', quantity: 10, rentals: 4, daysOut: 40, daysOwned: 300, utilisation: 0.1333 });
+    expect(byId['ski_A']).toMatchObject({
+      skuId: 'sku_BIK',
+      tracking: 'serialized',
+      status: 'in_use',
+      income: EUR(30000),
+      cost: EUR(5000),
+      profit: EUR(25000),
+      roi: 0.5,
+      rentals: 1,
+      daysOut: 10,
+      daysOwned: 30,
+      utilisation: 0.3333,
+    });
+    expect(byId['ski_B']).toMatchObject({
+      status: 'lost',
+      income: EUR(6000),
+      cost: EUR(0),
+      profit: EUR(6000),
+      roi: 0.12,
+      rentals: 1,
+      daysOut: 2,
+      daysOwned: 10,
+      utilisation: 0.2,
+    });
+    expect(byId['ski_H']).toMatchObject({
+      tracking: 'pooled',
+      quantity: 10,
+      rentals: 4,
+      daysOut: 40,
+      daysOwned: 300,
+      utilisation: 0.1333,
+    });
     const onlyBikes = await stack.http('GET', `/reports/stock-items?${range}&skuId=sku_BIK`);
     expect(onlyBikes.body.items.map((r: any) => r.stockItemId)).toEqual(['ski_A', 'ski_B']);
     const elsewhere = await stack.http('GET', `/reports/stock-items?${range}&locationId=loc_other`);
@@ -82,15 +158,44 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
     // A narrower range counts only what lies inside it: 01-10 → 01-20, bike A out 01-10 → 01-15.
     const narrow = await stack.http('GET', `/reports/stock-items?from=2026-01-10&to=2026-01-20&skuId=sku_BIK`);
     const a = narrow.body.items.find((r: any) => r.stockItemId === 'ski_A');
-    expect(a).toMatchObject({ daysOut: 5, daysOwned: 10, utilisation: 0.5, income: EUR(30000), cost: EUR(0), rentals: 0 });
+    expect(a).toMatchObject({
+      daysOut: 5,
+      daysOwned: 10,
+      utilisation: 0.5,
+      income: EUR(30000),
+      cost: EUR(0),
+      rentals: 0,
+    });
   });
 
   it('per SKU: units by tracking, retired units with their history, money and utilisation', async () => {
     const res = await stack.http('GET', `/reports/skus?${range}`, { key: stack.keys.staff });
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      { skuId: 'sku_BIK', code: 'BIK', units: 1, serializedUnits: 1, pooledUnits: 0, retiredUnits: 1, income: EUR(36000), cost: EUR(5000), profit: EUR(31000), utilisation: 0.3 },
-      { skuId: 'sku_HEL', code: 'HEL', units: 10, serializedUnits: 0, pooledUnits: 10, retiredUnits: 0, income: EUR(0), cost: EUR(0), profit: EUR(0), utilisation: 0.1333 },
+      {
+        skuId: 'sku_BIK',
+        code: 'BIK',
+        units: 1,
+        serializedUnits: 1,
+        pooledUnits: 0,
+        retiredUnits: 1,
+        income: EUR(36000),
+        cost: EUR(5000),
+        profit: EUR(31000),
+        utilisation: 0.3,
+      },
+      {
+        skuId: 'sku_HEL',
+        code: 'HEL',
+        units: 10,
+        serializedUnits: 0,
+        pooledUnits: 10,
+        retiredUnits: 0,
+        income: EUR(0),
+        cost: EUR(0),
+        profit: EUR(0),
+        utilisation: 0.1333,
+      },
     ]);
   });
 
@@ -98,8 +203,24 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
     const res = await stack.http('GET', `/reports/under-performers?${range}&maxUtilisation=0.34`);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      { stockItemId: 'ski_B', skuId: 'sku_BIK', status: 'lost', daysOwned: 10, daysOut: 2, income: EUR(6000), utilisation: 0.2 },
-      { stockItemId: 'ski_A', skuId: 'sku_BIK', status: 'in_use', daysOwned: 30, daysOut: 10, income: EUR(30000), utilisation: 0.3333 },
+      {
+        stockItemId: 'ski_B',
+        skuId: 'sku_BIK',
+        status: 'lost',
+        daysOwned: 10,
+        daysOut: 2,
+        income: EUR(6000),
+        utilisation: 0.2,
+      },
+      {
+        stockItemId: 'ski_A',
+        skuId: 'sku_BIK',
+        status: 'in_use',
+        daysOwned: 30,
+        daysOut: 10,
+        income: EUR(30000),
+        utilisation: 0.3333,
+      },
     ]);
     const strict = await stack.http('GET', `/reports/under-performers?${range}`);
     expect(strict.body.items).toEqual([]); // default 0.2: B's 0.2 is not below it
@@ -108,7 +229,18 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
   it('pools: peak out, peak reserved (released ones do not count), unmet demand and the reorder hint', async () => {
     const res = await stack.http('GET', `/reports/pools?${range}`);
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([{ stockItemId: 'ski_H', skuId: 'sku_HEL', quantity: 10, peakOut: 4, peakReserved: 9, unmetDemand: 4, utilisation: 0.1333, suggestedReorder: 3 }]);
+    expect(res.body.items).toEqual([
+      {
+        stockItemId: 'ski_H',
+        skuId: 'sku_HEL',
+        quantity: 10,
+        peakOut: 4,
+        peakReserved: 9,
+        unmetDemand: 4,
+        utilisation: 0.1333,
+        suggestedReorder: 3,
+      },
+    ]);
   });
 
   it('CSV: every report answers text/csv with a header row, RFC 4180 quoting and decimal money with a currency column', async () => {
@@ -118,8 +250,17 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
       ['under-performers', ReportCsvColumns.underPerformers],
       ['pools', ReportCsvColumns.pools],
     ] as const) {
-      const json = await stack.http('GET', `/reports/${path}?${range}&maxUtilisation=0.5`.replace(/&maxUtilisation=0.5$/, path === 'under-performers' ? '&maxUtilisation=0.5' : ''));
-      const csv = await stack.http('GET', `/reports/${path}?${range}&format=csv${path === 'under-performers' ? '&maxUtilisation=0.5' : ''}`);
+      const json = await stack.http(
+        'GET',
+        `/reports/${path}?${range}&maxUtilisation=0.5`.replace(
+          /&maxUtilisation=0.5$/,
+          path === 'under-performers' ? '&maxUtilisation=0.5' : '',
+        ),
+      );
+      const csv = await stack.http(
+        'GET',
+        `/reports/${path}?${range}&format=csv${path === 'under-performers' ? '&maxUtilisation=0.5' : ''}`,
+      );
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toContain('text/csv');
       const rows = parseCsv(csv.body as string);
@@ -129,8 +270,12 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
       rows.slice(1).forEach((cells, i) => {
         const row = json.body.items[i];
         columns.forEach((col, c) => {
-          const v = col === 'currency' ? (Object.values(row).find((x: any) => x && typeof x === 'object' && 'currency' in x) as any)?.currency : row[col];
-          const expected = v === null || v === undefined ? '' : typeof v === 'object' ? (v.amount / 100).toFixed(2) : String(v);
+          const v =
+            col === 'currency'
+              ? (Object.values(row).find((x: any) => x && typeof x === 'object' && 'currency' in x) as any)?.currency
+              : row[col];
+          const expected =
+            v === null || v === undefined ? '' : typeof v === 'object' ? (v.amount / 100).toFixed(2) : String(v);
           expect(`${col}=${cells[c]}`).toBe(`${col}=${expected}`);
         });
       });
@@ -184,21 +329,52 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
     const loc = await inv.location('Live shop');
     const sku = await inv.sku({ code: 'LIVE', name: 'Live bike', purchasePrice: EUR(50000) });
     const item = await inv.item({ tracking: 'serialized', skuId: sku.id, locationId: loc });
-    const posted = await stack.http('POST', `/stock-items/${item.id}/ledger`, { body: { type: 'income', amount: EUR(1234), reason: 'rental' } });
+    const posted = await stack.http('POST', `/stock-items/${item.id}/ledger`, {
+      body: { type: 'income', amount: EUR(1234), reason: 'rental' },
+    });
     expect(posted.status).toBe(201);
     await facts.settled();
     const now = new Date();
-    const res = await stack.http('GET', `/reports/stock-items?from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 86_400_000).toISOString()}&skuId=${sku.id}`);
+    const res = await stack.http(
+      'GET',
+      `/reports/stock-items?from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 86_400_000).toISOString()}&skuId=${sku.id}`,
+    );
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([expect.objectContaining({ stockItemId: item.id, income: EUR(1234), profit: EUR(1234), roi: 0.0247, status: 'in_use' })]);
-    const skus = await stack.http('GET', `/reports/skus?from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 86_400_000).toISOString()}`);
-    expect(skus.body.items.find((s: any) => s.skuId === sku.id)).toMatchObject({ code: 'LIVE', units: 1, income: EUR(1234) });
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        stockItemId: item.id,
+        income: EUR(1234),
+        profit: EUR(1234),
+        roi: 0.0247,
+        status: 'in_use',
+      }),
+    ]);
+    const skus = await stack.http(
+      'GET',
+      `/reports/skus?from=${new Date(now.getTime() - 86_400_000).toISOString()}&to=${new Date(now.getTime() + 86_400_000).toISOString()}`,
+    );
+    expect(skus.body.items.find((s: any) => s.skuId === sku.id)).toMatchObject({
+      code: 'LIVE',
+      units: 1,
+      income: EUR(1234),
+    });
   });
 
   it('a rebuild from the streams gives the same answers', async () => {
     const all = async () => {
       const out: unknown[] = [];
-      for (const path of ['stock-items', 'skus', 'under-performers', 'pools']) out.push((await stack.http('GET', `/reports/${path}?from=2025-12-01&to=2027-01-01&maxUtilisation=1`.replace(/&maxUtilisation=1$/, path === 'under-performers' ? '&maxUtilisation=1' : ''))).body);
+      for (const path of ['stock-items', 'skus', 'under-performers', 'pools'])
+        out.push(
+          (
+            await stack.http(
+              'GET',
+              `/reports/${path}?from=2025-12-01&to=2027-01-01&maxUtilisation=1`.replace(
+                /&maxUtilisation=1$/,
+                path === 'under-performers' ? '&maxUtilisation=1' : '',
+              ),
+            )
+          ).body,
+        );
       return out;
     };
     const before = await all();

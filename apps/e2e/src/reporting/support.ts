@@ -27,7 +27,14 @@ export class Facts {
     return this.nc;
   }
 
-  async publish(type: string, aggregateId: string, aggregateVersion: number, occurredAt: string, data: unknown, msgId?: string): Promise<void> {
+  async publish(
+    type: string,
+    aggregateId: string,
+    aggregateVersion: number,
+    occurredAt: string,
+    data: unknown,
+    msgId?: string,
+  ): Promise<void> {
     const nc = await this.conn();
     const id = `evt_test_${Date.now().toString(36)}_${++this.seq}`;
     const envelope = { id, type, tenantId: this.tenantId, aggregateId, aggregateVersion, occurredAt, data };
@@ -41,37 +48,87 @@ export class Facts {
   }
 
   async sku(id: string, code: string, purchasePrice: number, at: string): Promise<void> {
-    const sku = { id, code, name: code, category: [], attributes: {}, purchasePrice: EUR(purchasePrice), description: null, createdAt: day(at), version: 1 };
+    const sku = {
+      id,
+      code,
+      name: code,
+      category: [],
+      attributes: {},
+      purchasePrice: EUR(purchasePrice),
+      description: null,
+      createdAt: day(at),
+      version: 1,
+    };
     await this.publish(InventoryEvents.skuCreated, id, 1, day(at), { sku });
   }
 
   /** A stock-item snapshot fact; `patch` changes the item, `extra` carries changes/ledgerEntry. */
-  async item(id: string, at: string, patch: Record<string, unknown>, extra: { changes?: unknown[]; ledgerEntry?: unknown } = {}): Promise<void> {
+  async item(
+    id: string,
+    at: string,
+    patch: Record<string, unknown>,
+    extra: { changes?: unknown[]; ledgerEntry?: unknown } = {},
+  ): Promise<void> {
     const version = (this.versions.get(id) ?? 0) + 1;
     this.versions.set(id, version);
     const prev = this.items.get(id);
     const item = {
-      ...(prev ?? { id, codes: [], condition: null, overrides: {}, createdAt: day(at), status: 'in_use', state: { in: 1, out: 0 } }),
+      ...(prev ?? {
+        id,
+        codes: [],
+        condition: null,
+        overrides: {},
+        createdAt: day(at),
+        status: 'in_use',
+        state: { in: 1, out: 0 },
+      }),
       ...patch,
       version,
     };
     this.items.set(id, item);
-    await this.publish(version === 1 ? InventoryEvents.stockItemRegistered : InventoryEvents.stockItemChanged, id, version, day(at), {
-      item,
-      changes: extra.changes ?? [],
-      ledgerEntry: extra.ledgerEntry,
-    });
+    await this.publish(
+      version === 1 ? InventoryEvents.stockItemRegistered : InventoryEvents.stockItemChanged,
+      id,
+      version,
+      day(at),
+      {
+        item,
+        changes: extra.changes ?? [],
+        ledgerEntry: extra.ledgerEntry,
+      },
+    );
   }
 
   async ledger(id: string, at: string, type: 'income' | 'cost', amount: number): Promise<void> {
-    await this.item(id, at, {}, { ledgerEntry: { id: `led_${id}_${at}_${type}`, type, amount: EUR(amount), reason: 'test', note: null, orderId: null, at: day(at) } });
+    await this.item(
+      id,
+      at,
+      {},
+      {
+        ledgerEntry: {
+          id: `led_${id}_${at}_${type}`,
+          type,
+          amount: EUR(amount),
+          reason: 'test',
+          note: null,
+          orderId: null,
+          at: day(at),
+        },
+      },
+    );
   }
 
   async refused(orderId: string, at: string, lines: unknown[]): Promise<void> {
     await this.publish(ReportingInputEvents.orderRefused, orderId, 1, day(at), { orderId, at: day(at), lines });
   }
 
-  async reservation(kind: string, orderId: string, at: string, allocations: unknown[], removed: string[] = []): Promise<void> {
+  async reservation(
+    kind: string,
+    orderId: string,
+    at: string,
+    allocations: unknown[],
+    removed: string[] = [],
+  ): Promise<void> {
     await this.publish(`${ReportingInputEvents.reservationPrefix}.${kind}`, orderId, 1, day(at), {
       type: `reservation.${kind}`,
       orderId,
@@ -84,7 +141,15 @@ export class Facts {
   async rpc<T>(name: string, timeout = 120_000): Promise<T> {
     const nc = await this.conn();
     const subject = rpcSubject(name);
-    const reply = await nc.request(subject, codec.encode({ pattern: subject, data: { ctx: { tenantId: this.tenantId, role: 'admin' }, data: {} }, id: `r${++this.seq}` }), { timeout });
+    const reply = await nc.request(
+      subject,
+      codec.encode({
+        pattern: subject,
+        data: { ctx: { tenantId: this.tenantId, role: 'admin' }, data: {} },
+        id: `r${++this.seq}`,
+      }),
+      { timeout },
+    );
     const answer = codec.decode(reply.data) as { err?: unknown; response?: T };
     if (answer.err) throw new Error(JSON.stringify(answer.err));
     return answer.response as T;

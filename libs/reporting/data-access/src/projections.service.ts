@@ -362,7 +362,9 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
     const ops: { replaceOne: { filter: { _id: string }; replacement: object; upsert: true } }[] = [];
     for (const p of this.dirtyItems) {
       const _id = `${p.tenantId}:${p.id}`;
-      ops.push({ replaceOne: { filter: { _id }, replacement: { kind: 'item', json: JSON.stringify(p) }, upsert: true } });
+      ops.push({
+        replaceOne: { filter: { _id }, replacement: { kind: 'item', json: JSON.stringify(p) }, upsert: true },
+      });
     }
     for (const [_id, doc] of this.dirtyDocs) {
       const { _id: _, ...rest } = doc;
