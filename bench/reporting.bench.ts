@@ -12,6 +12,7 @@
  *  - GET /reports/skus for the year.
  * Figures to bench/results/reporting.json.
  */
+import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, JSONCodec } from 'nats';

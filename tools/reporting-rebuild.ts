@@ -4,6 +4,7 @@
  * (`npm run reporting:rebuild`). Uses NATS_URL and CIRCULATE_NS like the services; answers when the
  * replay has caught up. Run it against a single reporting replica.
  */
+import 'reflect-metadata';
 import { connect, JSONCodec } from 'nats';
 import { ReportingRpc, rpcSubject } from '../libs/contracts/src';
 
