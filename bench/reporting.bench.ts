@@ -81,9 +81,16 @@ async function main(): Promise<void> {
         occurredAt: new Date(at).toISOString(),
         data: { item: { ...item, state: { ...item.state } }, changes: [], ...extra },
       };
-      pendingPubs.push(js.publish(eventSubject(type), codec.encode(envelope), { msgID: id }));
+      const bytes = codec.encode(envelope);
+      // A loaded machine may time a publish out: retry (Nats-Msg-Id de-duplicates a repeat).
+      const send = async (attempt = 0): Promise<unknown> =>
+        js.publish(eventSubject(type), bytes, { msgID: id, timeout: 10_000 }).catch((err: unknown) => {
+          if (attempt >= 5) throw err;
+          return send(attempt + 1);
+        });
+      pendingPubs.push(send());
       published++;
-      if (pendingPubs.length >= 500) {
+      if (pendingPubs.length >= 200) {
         await Promise.all(pendingPubs);
         pendingPubs = [];
       }
