@@ -17,6 +17,7 @@ const benches = [
     file: 'bench/reservations-core.bench.ts',
     result: 'bench/results/reservations-core.json',
   },
+  { name: 'reporting', file: 'bench/reporting.bench.ts', result: 'bench/results/reporting.json' },
 ];
 
 let failed = false;

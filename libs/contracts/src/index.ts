@@ -11,3 +11,4 @@ export * from './common/time';
 export * from './inventory';
 export * from './catalog';
 export * from './availability';
+export * from './reporting';

@@ -14,6 +14,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency';
 import { AVAILABILITY_CONTROLLERS } from './routes/availability';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
 import { INVENTORY_CONTROLLERS } from './routes/inventory';
+import { REPORTING_CONTROLLERS } from './routes/reporting';
 
 export function gatewayModule(env: GatewayEnv): Type<unknown> {
   @Module({
@@ -28,7 +29,13 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
         outbox: false,
       }),
     ],
-    controllers: [HealthController, ...INVENTORY_CONTROLLERS, ...CATALOG_CONTROLLERS, ...AVAILABILITY_CONTROLLERS],
+    controllers: [
+      HealthController,
+      ...INVENTORY_CONTROLLERS,
+      ...CATALOG_CONTROLLERS,
+      ...AVAILABILITY_CONTROLLERS,
+      ...REPORTING_CONTROLLERS,
+    ],
     providers: [
       { provide: GatewayEnv, useValue: env },
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },

@@ -1,7 +1,11 @@
 import { Type } from '@nestjs/common';
+import { ReportingDataAccessModule } from '@circulate/reporting/data-access';
 import { serviceModule, ServiceEnv } from '@circulate/platform/nest';
+import { ReportsController } from './reports.controller';
 
-/** Health only for now: its domain arrives with the next issues. */
 export function reportingModule(env: ServiceEnv): Type<unknown> {
-  return serviceModule('reporting', env);
+  return serviceModule('reporting', env, {
+    imports: [ReportingDataAccessModule],
+    controllers: [ReportsController],
+  });
 }

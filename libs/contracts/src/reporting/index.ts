@@ -1,0 +1,4 @@
+export * from './subjects';
+export * from './inputs';
+export * from './reports';
+export * from './csv';
