@@ -179,7 +179,7 @@ export class OpenApiFuzzer {
     return fc.oneof(...breakages);
   }
 
-  query(op: Operation): fc.Arbitrary<string> {
+  query(op: Operation, minPairs = 0): fc.Arbitrary<string> {
     const names = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
     const value = fc.oneof(
       fc.string({ maxLength: 30 }),
@@ -206,7 +206,7 @@ export class OpenApiFuzzer {
       ? fc.oneof(fc.constantFrom(...names), fc.constant('zzUnknown'))
       : fc.constant('zzUnknown');
     return fc
-      .array(fc.tuple(name, value), { maxLength: 4 })
+      .array(fc.tuple(name, value), { minLength: minPairs, maxLength: 4 })
       .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
   }
 
@@ -233,16 +233,19 @@ export class OpenApiFuzzer {
           hasId && real && (method === 'get' || schema) ? fc.oneof(fc.constant(real), hostileId) : hostileId;
         const body = schema ? this.badBody(schema) : fc.constant(undefined);
         routes.push(
-          fc.record({ id, body, query: this.query(op) }).map(({ id: pathId, body: b, query }) => {
-            const concrete = path.replace(/\{[^}]+\}/g, encodeURIComponent(pathId)) + (query ? `?${query}` : '');
-            const safeBody = method === 'get' || method === 'delete' ? undefined : b;
-            return {
-              method: method.toUpperCase(),
-              path: concrete,
-              body: safeBody,
-              what: `${method.toUpperCase()} ${concrete} ${JSON.stringify(safeBody)?.slice(0, 300) ?? ''}`,
-            };
-          }),
+          // A write with neither an id nor a body (an admin command) is broken only by its query.
+          fc
+            .record({ id, body, query: this.query(op, method !== 'get' && !hasId && !schema ? 1 : 0) })
+            .map(({ id: pathId, body: b, query }) => {
+              const concrete = path.replace(/\{[^}]+\}/g, encodeURIComponent(pathId)) + (query ? `?${query}` : '');
+              const safeBody = method === 'get' || method === 'delete' ? undefined : b;
+              return {
+                method: method.toUpperCase(),
+                path: concrete,
+                body: safeBody,
+                what: `${method.toUpperCase()} ${concrete} ${JSON.stringify(safeBody)?.slice(0, 300) ?? ''}`,
+              };
+            }),
         );
       }
     }

@@ -21,6 +21,9 @@ runMain(async () => {
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     clientErrorHandler: clientErrorHandler(maxHeaderSize),
     logger: false,
+    // Fastify answers a path segment over 100 characters with its own bare 414; let any id reach
+    // the routes (the URL as a whole is bounded by the 16 KB header limit), which answer 404/400.
+    maxParamLength: 8192,
   });
   const app = await NestFactory.create<NestFastifyApplication>(gatewayModule(env), adapter, {
     bufferLogs: true,

@@ -11,6 +11,7 @@ import { GatewayEnv } from './gateway-env';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem';
 import { IdempotencyInterceptor } from './idempotency/idempotency';
+import { UnknownQueryGuard } from './http/query-guard';
 import { AVAILABILITY_CONTROLLERS } from './routes/availability';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
 import { INVENTORY_CONTROLLERS } from './routes/inventory';
@@ -41,6 +42,7 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },
       { provide: APP_GUARD, useClass: KeyThrottlerGuard },
       { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_GUARD, useClass: UnknownQueryGuard },
       { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: APP_FILTER, useClass: ProblemFilter },
       {
