@@ -20,9 +20,11 @@ const benches = [
   { name: 'reporting', file: 'bench/reporting.bench.ts', result: 'bench/results/reporting.json' },
 ];
 
+// BENCH_ONLY=gateway,availability runs some phases; the summary still shows every result file.
+const only = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim());
 let failed = false;
 for (const b of benches) {
-  if (!existsSync(join(root, b.file))) continue;
+  if (!existsSync(join(root, b.file)) || (only && !only.includes(b.name))) continue;
   process.stderr.write(`\n=== bench: ${b.name} (${b.file})\n`);
   const run = spawnSync(
     process.execPath,
