@@ -9,10 +9,9 @@
  * Progress goes to stderr; figures to bench/results/availability.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+import type { TestStack } from '../libs/platform/stack/src';
+import { bootBenchStack, ok, writeResult } from './stack';
 import { pct, round } from './stats';
 
 const SKUS = Number(process.env['BENCH_SKUS'] ?? 200);
@@ -24,12 +23,6 @@ const START = '2027-06-01T10:00:00Z';
 const END = '2027-06-04T10:00:00Z';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function ok(stack: TestStack, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await stack.http(method, path, { body });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-  return res.body;
-}
 
 async function timed(stack: TestStack, path: string, n: number): Promise<number[]> {
   const out: number[] = [];
@@ -61,19 +54,7 @@ function wrk(stack: TestStack, path: string): { requestsPerSecond: number; non2x
 }
 
 async function main(): Promise<void> {
-  const repoRoot = findRepoRoot(__dirname);
-  if (!process.env['BENCH_SKIP_BUILD']) {
-    log('Building the apps…');
-    await buildApps(repoRoot, 'ignore');
-  }
-  log('Booting the stack…');
-  const stack = await startTestStack({
-    env: {
-      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
-      RATE_LIMIT_PER_SECOND: '1000000',
-      RPC_TIMEOUT_MS: '10000',
-    },
-  });
+  const stack = await bootBenchStack(log, { RATE_LIMIT_PER_SECOND: '1000000', RPC_TIMEOUT_MS: '10000' });
   try {
     const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop', timeZone: 'Europe/Berlin' })).id;
     const base = { status: 'published', channels: { onlineStore: true, admin: true, checkIn: true }, priceTables: [] };
@@ -202,8 +183,7 @@ async function main(): Promise<void> {
         target: 10_000,
       },
     };
-    mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(repoRoot, 'bench', 'results', 'availability.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeResult('availability', results);
     console.table({
       'availability p50 (ms)': results.availabilityMs.p50,
       'availability req/s @64': load?.requestsPerSecond ?? 'n/a',

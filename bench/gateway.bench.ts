@@ -13,9 +13,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+import { bootBenchStack, ok, writeResult } from './stack';
 import { round } from './stats';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -55,24 +53,10 @@ function wrk(url: string, connections: number, seconds: number, key?: string): W
   };
 }
 
-async function ok(stack: TestStack, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await stack.http(method, path, { body });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-  return res.body;
-}
-
 async function main(): Promise<void> {
-  const repoRoot = findRepoRoot(__dirname);
   if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed (apt-get install -y wrk)');
-  if (!process.env['BENCH_SKIP_BUILD']) {
-    log('Building the apps…');
-    await buildApps(repoRoot, 'ignore');
-  }
-  log('Booting the stack…');
   // As deployed: the default log level (info), so that request logging costs what it costs.
-  const stack = await startTestStack({
-    env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'info', RATE_LIMIT_PER_SECOND: '1000000' },
-  });
+  const stack = await bootBenchStack(log, { RATE_LIMIT_PER_SECOND: '1000000' }, 'info');
   try {
     const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
     const skuId = (await ok(stack, 'POST', '/skus', { code: 'GW-BIKE', name: 'Bench bike', attributes: {} })).id;
@@ -117,8 +101,7 @@ async function main(): Promise<void> {
     ];
     console.log('\nGateway benchmark (2 shared cores)');
     console.table(Object.fromEntries(table.map(([k, v]) => [k, { value: v }])));
-    mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(repoRoot, 'bench', 'results', 'gateway.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeResult('gateway', results);
   } finally {
     await stack.stop();
   }

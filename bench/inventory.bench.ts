@@ -9,9 +9,7 @@
  *    as deployed (read caches on), then again with inventory restarted with its caches off.
  * Progress goes to stderr; the table to stdout; figures to bench/results/inventory.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+import { bootBenchStack, ok, writeResult } from './stack';
 import { median, pct, prng, round } from './stats';
 
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
@@ -31,21 +29,9 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Pro
   }
 }
 
-async function ok(stack: TestStack, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await stack.http(method, path, { body });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-  return res.body;
-}
-
 async function main(): Promise<void> {
-  const repoRoot = findRepoRoot(__dirname);
-  if (!process.env['BENCH_SKIP_BUILD']) {
-    log('Building the apps…');
-    await buildApps(repoRoot, 'ignore');
-  }
-  log('Booting the stack…');
   // The services' own defaults (outbox sweep every 30 s, read caches on), as deployed.
-  const stack = await startTestStack({ env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' } });
+  const stack = await bootBenchStack(log);
   try {
     const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
     const skuId = (
@@ -168,8 +154,7 @@ async function main(): Promise<void> {
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log('\nInventory benchmark (gateway → NATS → inventory → FerretDB)');
     for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
-    mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(repoRoot, 'bench', 'results', 'inventory.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeResult('inventory', results);
     log('Wrote bench/results/inventory.json');
   } catch (err) {
     log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

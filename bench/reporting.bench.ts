@@ -13,10 +13,8 @@
  * Figures to bench/results/reporting.json.
  */
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connect, JSONCodec } from 'nats';
-import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+import { bootBenchStack, ok, writeResult } from './stack';
 import { eventSubject, ReportingRpc, rpcSubject } from '../libs/contracts/src';
 import { median, pct, prng, round } from './stats';
 
@@ -27,20 +25,8 @@ const DAY = 86_400_000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const codec = JSONCodec<unknown>();
 
-async function ok(stack: TestStack, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await stack.http(method, path, { body });
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-  return res.body;
-}
-
 async function main(): Promise<void> {
-  const repoRoot = findRepoRoot(__dirname);
-  if (!process.env['BENCH_SKIP_BUILD']) {
-    log('Building the apps…');
-    await buildApps(repoRoot, 'ignore');
-  }
-  log('Booting the stack…');
-  const stack = await startTestStack({ env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' } });
+  const stack = await bootBenchStack(log);
   process.env['CIRCULATE_NS'] = stack.namespace;
   const nc = await connect({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
   const js = nc.jetstream();
@@ -305,8 +291,7 @@ async function main(): Promise<void> {
         `${results.skusReportMs.repeatedP50} / ${results.skusReportMs.repeatedP99} ms`,
       ],
     ]);
-    mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(repoRoot, 'bench', 'results', 'reporting.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeResult('reporting', results);
     log('Wrote bench/results/reporting.json');
   } finally {
     await nc.drain().catch(() => undefined);
