@@ -8,10 +8,9 @@
  * reflects it); rebuild of the read model from the streams (admin command and a restart).
  * Progress goes to stderr; figures to bench/results/availability.json.
  */
-import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import type { TestStack } from '../libs/platform/stack/src';
-import { bootBenchStack, ok, writeResult } from './stack';
+import { bootBenchStack, ok, wrk, wrkInstalled, WrkRun, writeResult } from './stack';
 import { pct, round } from './stats';
 
 const SKUS = Number(process.env['BENCH_SKUS'] ?? 200);
@@ -34,23 +33,18 @@ async function timed(stack: TestStack, path: string, n: number): Promise<number[
   return out.sort((a, b) => a - b);
 }
 
-/** wrk at 64 connections for 10 s; requests/s, or null when wrk is missing. */
-function wrk(stack: TestStack, path: string): { requestsPerSecond: number; non2xx: number } | null {
-  const run = spawnSync(
-    'wrk',
-    ['-t2', '-c64', '-d10s', '-H', `Authorization: Bearer ${stack.keys.admin}`, `${stack.url}/api/v1${path}`],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (run.error || run.status !== 0) {
-    log(`wrk failed or missing (${String(run.error ?? run.stderr)}); apt-get install -y wrk`);
+/** wrk at 64 connections for 10 s, or null (and why) when wrk is missing or fails. */
+function wrkOrNull(url: string, key: string): WrkRun | null {
+  if (!wrkInstalled()) {
+    log('wrk is missing: apt-get install -y wrk');
     return null;
   }
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout);
-  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(run.stdout);
-  log(run.stdout);
-  return { requestsPerSecond: rps ? Number(rps[1]) : 0, non2xx: non2xx ? Number(non2xx[1]) : 0 };
+  try {
+    return wrk(url, 64, 10, key);
+  } catch (err) {
+    log(`wrk failed (${String(err)})`);
+    return null;
+  }
 }
 
 async function main(): Promise<void> {
@@ -125,7 +119,8 @@ async function main(): Promise<void> {
     const cal = await timed(stack, calPath, 500);
 
     log('wrk, 64 connections, 10 s: availability, then /health/live…');
-    const load = wrk(stack, availPath);
+    const load = wrkOrNull(`${stack.url}/api/v1${availPath}`, stack.keys.admin);
+    if (load) log(load.output);
     log(`Event to visibility: ${VISIBILITY} status changes of one unit…`);
     const visibility: number[] = [];
     for (let i = 0; i < VISIBILITY; i++) {
@@ -167,7 +162,9 @@ async function main(): Promise<void> {
       },
       availabilityMs: { count: SAMPLES, p50: round(pct(avail, 50)), p99: round(pct(avail, 99)), targetP50: 2 },
       poolAvailabilityMs: { count: SAMPLES, p50: round(pct(poolAvail, 50)), p99: round(pct(poolAvail, 99)) },
-      availability64Connections: load ? { ...load, targetRequestsPerSecond: 3000 } : 'wrk missing',
+      availability64Connections: load
+        ? { requestsPerSecond: load.requestsPerSecond, non2xx: load.non2xx, targetRequestsPerSecond: 3000 }
+        : 'wrk missing',
       calendar90DaysMs: { count: 500, p50: round(pct(cal, 50)), p99: round(pct(cal, 99)), targetP50: 10 },
       eventToVisibilityMs: {
         count: VISIBILITY,

@@ -11,50 +11,17 @@
  * average is printed with the figures: on a shared 2-core machine it explains a bad run.
  * Progress goes to stderr; the table to stdout; figures to bench/results/gateway.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
-import { bootBenchStack, ok, writeResult } from './stack';
-import { round } from './stats';
+import { bootBenchStack, ok, wrk, wrkInstalled, WrkRun, writeResult } from './stack';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = 64;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-interface WrkRun {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  load1: number;
-}
-
-/** wrk's `--latency` percentiles are printed as `50%  1.23ms` (or us, s). */
-function wrkLatency(out: string, pct: string): number {
-  const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
-  if (!m) return NaN;
-  const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-}
-
-function wrk(url: string, connections: number, seconds: number, key?: string): WrkRun {
-  const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${seconds}s`, '--latency'];
-  if (key) args.push('-H', `Authorization: Bearer ${key}`);
-  const load1 = round(loadavg()[0], 2);
-  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8' });
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
-  return {
-    requestsPerSecond: rps ? Math.round(Number(rps[1])) : NaN,
-    p50Ms: round(wrkLatency(out, '50'), 2),
-    p99Ms: round(wrkLatency(out, '99'), 2),
-    non2xx: non2xx ? Number(non2xx[1]) : 0,
-    load1,
-  };
-}
+/** The gateway's figures are whole requests a second. */
+const whole = (run: WrkRun): WrkRun => ({ ...run, requestsPerSecond: Math.round(run.requestsPerSecond) });
 
 async function main(): Promise<void> {
-  if (spawnSync('wrk', ['--version']).error) throw new Error('wrk is not installed (apt-get install -y wrk)');
+  if (!wrkInstalled()) throw new Error('wrk is not installed (apt-get install -y wrk)');
   // As deployed: the default log level (info), so that request logging costs what it costs.
   const stack = await bootBenchStack(log, { RATE_LIMIT_PER_SECOND: '1000000' }, 'info');
   try {
@@ -67,16 +34,16 @@ async function main(): Promise<void> {
 
     log(`GET /health/live, ${CONNECTIONS} connections, ${SECONDS} s (after a warm-up)…`);
     wrk(live, CONNECTIONS, 3);
-    const liveRun = wrk(live, CONNECTIONS, SECONDS);
+    const liveRun = whole(wrk(live, CONNECTIONS, SECONDS));
     log(`  ${liveRun.requestsPerSecond} req/s (load ${liveRun.load1})`);
 
     log(`GET lookup (cached), ${CONNECTIONS} connections, ${SECONDS} s (after a warm-up)…`);
     wrk(lookup, CONNECTIONS, 3, key);
-    const lookupRun = wrk(lookup, CONNECTIONS, SECONDS, key);
+    const lookupRun = whole(wrk(lookup, CONNECTIONS, SECONDS, key));
     log(`  ${lookupRun.requestsPerSecond} req/s (load ${lookupRun.load1})`);
 
     log(`GET lookup (cached), 1 connection, ${SECONDS} s…`);
-    const oneRun = wrk(lookup, 1, SECONDS, key);
+    const oneRun = whole(wrk(lookup, 1, SECONDS, key));
     log(`  p50 ${oneRun.p50Ms} ms, p99 ${oneRun.p99Ms} ms (load ${oneRun.load1})`);
 
     for (const [name, run] of [

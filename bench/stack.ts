@@ -1,7 +1,10 @@
 /** The booting and calling that the end-to-end benchmarks share. */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildApps, findRepoRoot, startTestStack, TestStack } from '../libs/platform/stack/src';
+import { round } from './stats';
 
 /**
  * Builds the apps (unless BENCH_SKIP_BUILD) and boots a fresh stack with `env`; the services
@@ -33,4 +36,42 @@ export function writeResult(name: string, results: unknown): void {
   const dir = join(findRepoRoot(__dirname), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+export const wrkInstalled = (): boolean => !spawnSync('wrk', ['--version']).error;
+
+export interface WrkRun {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  load1: number;
+  /** What wrk printed. */
+  output: string;
+}
+
+/** wrk's `--latency` percentiles are printed as `50%  1.23ms` (or us, s). */
+function wrkLatency(out: string, pct: string): number {
+  const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(out);
+  if (!m) return NaN;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+/** One wrk run against `url` (`--latency`, up to 2 threads), with the 1-minute load average at its start. */
+export function wrk(url: string, connections: number, seconds: number, key?: string): WrkRun {
+  const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${seconds}s`, '--latency'];
+  if (key) args.push('-H', `Authorization: Bearer ${key}`);
+  const load1 = round(loadavg()[0], 2);
+  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8' });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  return {
+    requestsPerSecond: rps ? Number(rps[1]) : NaN,
+    p50Ms: round(wrkLatency(out, '50'), 2),
+    p99Ms: round(wrkLatency(out, '99'), 2),
+    non2xx: non2xx ? Number(non2xx[1]) : 0,
+    load1,
+    output: out,
+  };
 }
