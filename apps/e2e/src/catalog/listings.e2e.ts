@@ -63,7 +63,10 @@ describe('catalog: listings through the gateway', () => {
       }
       expect(daily.body.slug).toBe('bike-daily-rental');
       expect(weekly.body.slug).toBe('bike-weekly-package');
-      expect(sale.body).toMatchObject({ slug: 'bike-for-sale', channels: { onlineStore: false, admin: false, checkIn: true } });
+      expect(sale.body).toMatchObject({
+        slug: 'bike-for-sale',
+        channels: { onlineStore: false, admin: false, checkIn: true },
+      });
     });
 
     it('reads each back by id and by slug', async () => {
@@ -82,24 +85,41 @@ describe('catalog: listings through the gateway', () => {
       const ids = checkIn.body.items.map((l: any) => l.id);
       expect(ids).toEqual(expect.arrayContaining([daily.body.id, sale.body.id]));
       expect(ids).not.toContain(weekly.body.id);
-      const online = (await stack.http('GET', '/listings?channel=onlineStore&status=published&limit=500')).body.items.map((l: any) => l.id);
+      const online = (
+        await stack.http('GET', '/listings?channel=onlineStore&status=published&limit=500')
+      ).body.items.map((l: any) => l.id);
       expect(online).toEqual(expect.arrayContaining([daily.body.id, weekly.body.id]));
       expect(online).not.toContain(sale.body.id);
-      expect((await stack.http('GET', '/listings?status=draft&limit=500')).body.items.map((l: any) => l.id)).not.toContain(daily.body.id);
+      expect(
+        (await stack.http('GET', '/listings?status=draft&limit=500')).body.items.map((l: any) => l.id),
+      ).not.toContain(daily.body.id);
       expect((await stack.http('GET', '/listings?channel=web')).status).toBe(400);
       expect((await stack.http('GET', '/listings?status=gone')).status).toBe(400);
     });
 
     it('prices the daily and weekly rentals and the outright sale', async () => {
       const start = '2026-06-01T10:00:00+02:00';
-      const d = await stack.http('GET', `/listings/${daily.body.id}/price?start=${encodeURIComponent(start)}&end=${encodeURIComponent('2026-06-04T10:00:00+02:00')}`);
+      const d = await stack.http(
+        'GET',
+        `/listings/${daily.body.id}/price?start=${encodeURIComponent(start)}&end=${encodeURIComponent('2026-06-04T10:00:00+02:00')}`,
+      );
       expect(d.status).toBe(200);
-      expect(d.body).toMatchObject({ total: { amount: 12000, currency: 'EUR' }, breakdown: [{ unit: 'day', count: 3, amount: 12000 }] });
-      const w = await stack.http('GET', `/listings/${weekly.body.id}/price?start=2026-06-01T00:00:00Z&end=2026-06-10T00:00:00Z`);
+      expect(d.body).toMatchObject({
+        total: { amount: 12000, currency: 'EUR' },
+        breakdown: [{ unit: 'day', count: 3, amount: 12000 }],
+      });
+      const w = await stack.http(
+        'GET',
+        `/listings/${weekly.body.id}/price?start=2026-06-01T00:00:00Z&end=2026-06-10T00:00:00Z`,
+      );
       expect(w.body.total).toEqual({ amount: 36000, currency: 'EUR' });
       const s = await stack.http('GET', `/listings/${sale.body.id}/price?quantity=2`);
       expect(s.status).toBe(200);
-      expect(s.body).toMatchObject({ total: { amount: 79800, currency: 'EUR' }, breakdown: [{ unit: 'sale', count: 2, amount: 79800 }], purchase: true });
+      expect(s.body).toMatchObject({
+        total: { amount: 79800, currency: 'EUR' },
+        breakdown: [{ unit: 'sale', count: 2, amount: 79800 }],
+        purchase: true,
+      });
     });
   });
 
@@ -110,7 +130,16 @@ describe('catalog: listings through the gateway', () => {
       media: [{ url: 'https://cdn.example/party.jpg', alt: 'Table and chairs' }],
       seo: { title: 'Party set for 8 people', ogImage: 'https://cdn.example/party-og.jpg' },
       locationIds: [hall],
-      priceTables: [{ name: 'Weekend', currency: 'EUR', rates: [{ unit: 'day', amount: 9000 }, { unit: 'week', amount: 30000 }] }],
+      priceTables: [
+        {
+          name: 'Weekend',
+          currency: 'EUR',
+          rates: [
+            { unit: 'day', amount: 9000 },
+            { unit: 'week', amount: 30000 },
+          ],
+        },
+      ],
       fulfillmentRules: [
         { quantity: 1, match: { skuCodes: ['EVENT-TABLE-001'] }, bufferAfter: 'PT4H' },
         { quantity: 6, match: { skuCodes: ['EVENT-CHAIR-001'] }, bufferBefore: 'PT1H', bufferAfter: 'PT4H' },
@@ -137,11 +166,23 @@ describe('catalog: listings through the gateway', () => {
       name: 'Bike Rental — any size',
       locationIds: [harbour, hall],
       variants: [{ name: 'Size', values: ['S', 'M', 'L'] }],
-      priceTables: [{ name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 4000 }, { unit: 'week', amount: 18000 }] }],
+      priceTables: [
+        {
+          name: 'Daily',
+          currency: 'EUR',
+          rates: [
+            { unit: 'day', amount: 4000 },
+            { unit: 'week', amount: 18000 },
+          ],
+        },
+      ],
       fulfillmentRules: [
         {
           quantity: 1,
-          match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } }, attributes: { 'Frame size': { fromVariant: 'Size' }, electric: false } },
+          match: {
+            skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } },
+            attributes: { 'Frame size': { fromVariant: 'Size' }, electric: false },
+          },
           bufferAfter: 'P1D',
         },
       ],
@@ -162,7 +203,9 @@ describe('catalog: listings through the gateway', () => {
       'fulfillmentRules[0].match.skuCodeByVariant.axis',
       'fulfillmentRules[0].match.attributes.Frame size',
     ]);
-    const newSize = await stack.http('PATCH', `/listings/${res.body.id}`, { body: { variants: [{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }] } });
+    const newSize = await stack.http('PATCH', `/listings/${res.body.id}`, {
+      body: { variants: [{ name: 'Size', values: ['S', 'M', 'L', 'XL'] }] },
+    });
     expect(newSize.status).toBe(400);
     expect((await stack.http('GET', `/listings/${res.body.id}`)).body).toEqual(res.body);
   });
@@ -174,7 +217,15 @@ describe('catalog: listings through the gateway', () => {
         await create({
           name: 'Priced bike',
           priceTables: [
-            { name: 'Rental', currency: 'EUR', rates: [{ unit: 'day', amount: 40 }, { unit: 'week', amount: 180 }, { unit: 'hour', amount: 10 }] },
+            {
+              name: 'Rental',
+              currency: 'EUR',
+              rates: [
+                { unit: 'day', amount: 40 },
+                { unit: 'week', amount: 180 },
+                { unit: 'hour', amount: 10 },
+              ],
+            },
             { name: 'Sale', currency: 'EUR', salePrice: 399 },
           ],
           fulfillmentRules: [bikeRule],
@@ -186,7 +237,11 @@ describe('catalog: listings through the gateway', () => {
     it('charges 6 days at 40/day and 180/week as one week: 180', async () => {
       const res = await price('start=2026-03-01T00:00:00Z&end=2026-03-07T00:00:00Z');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ total: { amount: 180, currency: 'EUR' }, breakdown: [{ unit: 'week', count: 1, amount: 180 }], priceTableId: listing.priceTables[0].id });
+      expect(res.body).toMatchObject({
+        total: { amount: 180, currency: 'EUR' },
+        breakdown: [{ unit: 'week', count: 1, amount: 180 }],
+        priceTableId: listing.priceTables[0].id,
+      });
     });
 
     it('charges 9 days as a week and two days: 260, times the quantity', async () => {
@@ -259,13 +314,17 @@ describe('catalog: listings through the gateway', () => {
     it('gives concurrent creations of one name distinct generated slugs', async () => {
       const answers = await Promise.all(Array.from({ length: 5 }, () => create({ name: 'Race Bike' })));
       expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
-      expect(new Set(answers.map((a) => a.body.slug))).toEqual(new Set(['race-bike', 'race-bike-2', 'race-bike-3', 'race-bike-4', 'race-bike-5']));
+      expect(new Set(answers.map((a) => a.body.slug))).toEqual(
+        new Set(['race-bike', 'race-bike-2', 'race-bike-3', 'race-bike-4', 'race-bike-5']),
+      );
     });
 
     it('lets exactly one of two concurrent PATCHes take a free slug (the unique index decides)', async () => {
       const a = (await create({ name: 'Raft one' })).body;
       const b = (await create({ name: 'Raft two' })).body;
-      const answers = await Promise.all([a, b].map((l) => stack.http('PATCH', `/listings/${l.id}`, { body: { slug: 'the-raft' } })));
+      const answers = await Promise.all(
+        [a, b].map((l) => stack.http('PATCH', `/listings/${l.id}`, { body: { slug: 'the-raft' } })),
+      );
       expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
       const winner = answers.find((r) => r.status === 200)?.body;
       expect((await stack.http('GET', '/listings/by-slug/the-raft')).body.id).toBe(winner.id);
@@ -302,7 +361,10 @@ describe('catalog: listings through the gateway', () => {
           description: 'Skis, boots and poles',
           channels: { onlineStore: true },
           locationIds: [harbour, hall],
-          priceTables: [{ ...table, rates: [{ unit: 'day', amount: 3500 }] }, { name: 'Weekly', currency: 'EUR', rates: [{ unit: 'week', amount: 15000 }] }],
+          priceTables: [
+            { ...table, rates: [{ unit: 'day', amount: 3500 }] },
+            { name: 'Weekly', currency: 'EUR', rates: [{ unit: 'week', amount: 15000 }] },
+          ],
           fulfillmentRules: [
             { ...rule, match: { skuCodeByVariant: { axis: 'Length', map: { '160': 'SKI-160', '170': 'SKI-170' } } } },
             { quantity: 2, match: { skuCodes: ['POLE'] } },
@@ -310,32 +372,53 @@ describe('catalog: listings through the gateway', () => {
         },
       });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ name: 'Ski set', slug: created.slug, description: 'Skis, boots and poles', channels: { onlineStore: true, admin: true, checkIn: false } });
+      expect(res.body).toMatchObject({
+        name: 'Ski set',
+        slug: created.slug,
+        description: 'Skis, boots and poles',
+        channels: { onlineStore: true, admin: true, checkIn: false },
+      });
       expect(res.body.locationIds).toEqual([harbour, hall]);
-      expect(res.body.priceTables[0]).toEqual({ id: table.id, name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 3500 }] });
+      expect(res.body.priceTables[0]).toEqual({
+        id: table.id,
+        name: 'Daily',
+        currency: 'EUR',
+        rates: [{ unit: 'day', amount: 3500 }],
+      });
       expect(res.body.priceTables[1].id).toMatch(/^prt_/);
       expect(res.body.priceTables[1].id).not.toBe(table.id);
       expect(res.body.fulfillmentRules[0].id).toBe(rule.id);
       expect(res.body.fulfillmentRules[1].id).toMatch(/^rul_/);
       expect(res.body.version).toBe(created.version + 1);
 
-      const dropped = await stack.http('PATCH', `/listings/${created.id}`, { body: { fulfillmentRules: [res.body.fulfillmentRules[1]] } });
+      const dropped = await stack.http('PATCH', `/listings/${created.id}`, {
+        body: { fulfillmentRules: [res.body.fulfillmentRules[1]] },
+      });
       expect(dropped.body.fulfillmentRules).toEqual([res.body.fulfillmentRules[1]]);
       expect((await stack.http('GET', `/listings/${created.id}`)).body).toEqual(dropped.body);
     });
 
     it('refuses an id the listing never had, an id in the body, and changes nothing', async () => {
-      const created = (await create({ name: 'Tent', fulfillmentRules: [{ quantity: 1, match: { skuCodes: ['TENT'] } }] })).body;
-      const foreign = await stack.http('PATCH', `/listings/${created.id}`, { body: { fulfillmentRules: [{ id: 'rul_01ARZ3NDEKTSV4RRFFQ69G5FAV', quantity: 1, match: { skuCodes: ['TENT'] } }] } });
+      const created = (
+        await create({ name: 'Tent', fulfillmentRules: [{ quantity: 1, match: { skuCodes: ['TENT'] } }] })
+      ).body;
+      const foreign = await stack.http('PATCH', `/listings/${created.id}`, {
+        body: {
+          fulfillmentRules: [{ id: 'rul_01ARZ3NDEKTSV4RRFFQ69G5FAV', quantity: 1, match: { skuCodes: ['TENT'] } }],
+        },
+      });
       expect(foreign.status).toBe(400);
       expect(foreign.body.errors).toContainEqual(expect.objectContaining({ field: 'fulfillmentRules[0].id' }));
       expect((await stack.http('PATCH', `/listings/${created.id}`, { body: { id: 'lst_other' } })).status).toBe(400);
       expect((await stack.http('GET', `/listings/${created.id}`)).body).toEqual(created);
     });
 
-    it('answers 404 when patching another tenant\'s listing', async () => {
+    it("answers 404 when patching another tenant's listing", async () => {
       const created = (await create({ name: 'Private' })).body;
-      expect((await stack.http('PATCH', `/listings/${created.id}`, { body: { name: 'Mine' }, key: stack.keys.otherAdmin })).status).toBe(404);
+      expect(
+        (await stack.http('PATCH', `/listings/${created.id}`, { body: { name: 'Mine' }, key: stack.keys.otherAdmin }))
+          .status,
+      ).toBe(404);
       expect((await stack.http('GET', `/listings/${created.id}`, { key: stack.keys.otherAdmin })).status).toBe(404);
       expect((await stack.http('DELETE', `/listings/${created.id}`, { key: stack.keys.otherAdmin })).status).toBe(404);
       expect((await stack.http('GET', `/listings/${created.id}`)).body.name).toBe('Private');
@@ -352,8 +435,12 @@ describe('catalog: listings through the gateway', () => {
       const publish = await stack.http('PATCH', `/listings/${created.id}`, { body: { status: 'published' } });
       expect(publish.status).toBe(409);
       expect((await stack.http('GET', `/listings/${created.id}`)).body.status).toBe('archived');
-      expect((await stack.http('PATCH', `/listings/${created.id}`, { body: { status: 'draft' } })).body.status).toBe('draft');
-      expect((await stack.http('GET', '/listings?status=archived&limit=500')).body.items.map((l: any) => l.id)).not.toContain(created.id);
+      expect((await stack.http('PATCH', `/listings/${created.id}`, { body: { status: 'draft' } })).body.status).toBe(
+        'draft',
+      );
+      expect(
+        (await stack.http('GET', '/listings?status=archived&limit=500')).body.items.map((l: any) => l.id),
+      ).not.toContain(created.id);
     });
 
     it('refuses to create an archived listing', async () => {
@@ -368,7 +455,9 @@ describe('catalog: listings through the gateway', () => {
     beforeAll(async () => {
       published = (await create({ name: 'Web bike', status: 'published', channels: { onlineStore: true } })).body;
       draft = (await create({ name: 'Draft bike', channels: { onlineStore: true } })).body;
-      inStoreOnly = (await create({ name: 'Counter bike', status: 'published', channels: { onlineStore: false, checkIn: true } })).body;
+      inStoreOnly = (
+        await create({ name: 'Counter bike', status: 'published', channels: { onlineStore: false, checkIn: true } })
+      ).body;
     });
 
     it('lists, reads and prices only published online-store listings with a storefront key', async () => {
@@ -379,7 +468,8 @@ describe('catalog: listings through the gateway', () => {
       expect(ids).toContain(published.id);
       expect(ids).not.toContain(draft.id);
       expect(ids).not.toContain(inStoreOnly.id);
-      for (const l of list.body.items) expect(l).toMatchObject({ status: 'published', channels: { onlineStore: true } });
+      for (const l of list.body.items)
+        expect(l).toMatchObject({ status: 'published', channels: { onlineStore: true } });
       expect((await stack.http('GET', '/listings?status=draft', { key })).body.items).toEqual([]);
       expect((await stack.http('GET', `/listings/${published.id}`, { key })).status).toBe(200);
       expect((await stack.http('GET', `/listings/by-slug/${published.slug}`, { key })).status).toBe(200);
@@ -392,7 +482,9 @@ describe('catalog: listings through the gateway', () => {
 
     it('lets staff read everything but change nothing; the storefront cannot write', async () => {
       const staff = await stack.http('GET', '/listings?limit=500', { key: stack.keys.staff });
-      expect(staff.body.items.map((l: any) => l.id)).toEqual(expect.arrayContaining([published.id, draft.id, inStoreOnly.id]));
+      expect(staff.body.items.map((l: any) => l.id)).toEqual(
+        expect.arrayContaining([published.id, draft.id, inStoreOnly.id]),
+      );
       expect((await stack.http('GET', `/listings/${draft.id}`, { key: stack.keys.staff })).status).toBe(200);
       for (const key of [stack.keys.staff, stack.keys.storefront]) {
         expect((await create({ name: 'Nope' }, key)).status).toBe(403);
@@ -411,16 +503,45 @@ describe('catalog: listings through the gateway', () => {
       ['rule quantity 0', { fulfillmentRules: [rule({ quantity: 0 })] }],
       ['a fractional rule quantity', { fulfillmentRules: [rule({ quantity: 1.5 })] }],
       ['a rule without any condition', { fulfillmentRules: [rule({ match: {} })] }],
-      ['a rule on an unknown axis (skuCodeByVariant)', { fulfillmentRules: [rule({ match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S' } } } })] }],
-      ['a rule on an unknown axis (fromVariant)', { variants: [{ name: 'Size', values: ['S'] }], fulfillmentRules: [rule({ match: { attributes: { colour: { fromVariant: 'Colour' } } } })] }],
-      ['a skuCodeByVariant map missing a value', { variants: [{ name: 'Size', values: ['S', 'M'] }], fulfillmentRules: [rule({ match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S' } } } })] }],
+      [
+        'a rule on an unknown axis (skuCodeByVariant)',
+        { fulfillmentRules: [rule({ match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S' } } } })] },
+      ],
+      [
+        'a rule on an unknown axis (fromVariant)',
+        {
+          variants: [{ name: 'Size', values: ['S'] }],
+          fulfillmentRules: [rule({ match: { attributes: { colour: { fromVariant: 'Colour' } } } })],
+        },
+      ],
+      [
+        'a skuCodeByVariant map missing a value',
+        {
+          variants: [{ name: 'Size', values: ['S', 'M'] }],
+          fulfillmentRules: [rule({ match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S' } } } })],
+        },
+      ],
       ['a buffer that is not a duration', { fulfillmentRules: [rule({ bufferAfter: '2 days' })] }],
       ['an attribute value that is an array', { fulfillmentRules: [rule({ match: { attributes: { size: ['S'] } } })] }],
-      ['an attribute object other than fromVariant', { fulfillmentRules: [rule({ match: { attributes: { size: { gt: 1 } } } })] }],
+      [
+        'an attribute object other than fromVariant',
+        { fulfillmentRules: [rule({ match: { attributes: { size: { gt: 1 } } } })] },
+      ],
       ['a negative rate', { priceTables: [{ name: 'X', currency: 'EUR', rates: [{ unit: 'day', amount: -1 }] }] }],
       ['a negative sale price', { priceTables: [{ name: 'X', currency: 'EUR', salePrice: -5 }] }],
-      ['a fractional amount', { priceTables: [{ name: 'X', currency: 'EUR', rates: [{ unit: 'day', amount: 10.5 }] }] }],
-      ['mixed currencies', { priceTables: [{ name: 'A', currency: 'EUR', salePrice: 1 }, { name: 'B', currency: 'USD', salePrice: 1 }] }],
+      [
+        'a fractional amount',
+        { priceTables: [{ name: 'X', currency: 'EUR', rates: [{ unit: 'day', amount: 10.5 }] }] },
+      ],
+      [
+        'mixed currencies',
+        {
+          priceTables: [
+            { name: 'A', currency: 'EUR', salePrice: 1 },
+            { name: 'B', currency: 'USD', salePrice: 1 },
+          ],
+        },
+      ],
       ['an unknown rate unit', { priceTables: [{ name: 'X', currency: 'EUR', rates: [{ unit: 'year', amount: 1 }] }] }],
       ['a price table without prices', { priceTables: [{ name: 'X', currency: 'EUR' }] }],
       ['a client-chosen rule id', { fulfillmentRules: [rule({ id: 'rul_01ARZ3NDEKTSV4RRFFQ69G5FAV' })] }],
@@ -440,22 +561,34 @@ describe('catalog: listings through the gateway', () => {
     });
 
     it('names the offending field of a rule with an unknown axis', async () => {
-      const res = await create({ name: 'Bad bike', fulfillmentRules: [rule({ match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S' } } } })] });
-      expect(res.body.errors).toEqual([{ field: 'fulfillmentRules[0].match.skuCodeByVariant.axis', message: 'the listing has no variant axis "Size"' }]);
+      const res = await create({
+        name: 'Bad bike',
+        fulfillmentRules: [rule({ match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S' } } } })],
+      });
+      expect(res.body.errors).toEqual([
+        { field: 'fulfillmentRules[0].match.skuCodeByVariant.axis', message: 'the listing has no variant axis "Size"' },
+      ]);
     });
 
     it('refuses a $-key or dotted key inside rule attributes', async () => {
-      for (const raw of ['{"name":"X","fulfillmentRules":[{"quantity":1,"match":{"attributes":{"$gt":""}}}]}', '{"name":"X","fulfillmentRules":[{"quantity":1,"match":{"attributes":{"a.b":1}}}]}']) {
+      for (const raw of [
+        '{"name":"X","fulfillmentRules":[{"quantity":1,"match":{"attributes":{"$gt":""}}}]}',
+        '{"name":"X","fulfillmentRules":[{"quantity":1,"match":{"attributes":{"a.b":1}}}]}',
+      ]) {
         expect((await stack.http('POST', '/listings', { rawBody: raw })).status).toBe(400);
       }
     });
 
-    it.each(cases.filter(([what]) => !/field|slug|client-chosen/.test(what)))('%s → 400 on PATCH, listing unchanged', async (_what, extra) => {
-      const target = (await create({ name: 'Patch target', locationIds: [harbour], fulfillmentRules: [rule({})] })).body;
-      const res = await stack.http('PATCH', `/listings/${target.id}`, { body: extra });
-      expect(res.status).toBe(400);
-      expect((await stack.http('GET', `/listings/${target.id}`)).body).toEqual(target);
-    });
+    it.each(cases.filter(([what]) => !/field|slug|client-chosen/.test(what)))(
+      '%s → 400 on PATCH, listing unchanged',
+      async (_what, extra) => {
+        const target = (await create({ name: 'Patch target', locationIds: [harbour], fulfillmentRules: [rule({})] }))
+          .body;
+        const res = await stack.http('PATCH', `/listings/${target.id}`, { body: extra });
+        expect(res.status).toBe(400);
+        expect((await stack.http('GET', `/listings/${target.id}`)).body).toEqual(target);
+      },
+    );
   });
 
   it('publishes created, updated and archived facts carrying the full rules and locations', async () => {
@@ -464,10 +597,20 @@ describe('catalog: listings through the gateway', () => {
         name: 'Evented bike',
         locationIds: [harbour],
         variants: [{ name: 'Size', values: ['S', 'M'] }],
-        fulfillmentRules: [{ quantity: 1, match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M' } } }, bufferAfter: 'PT2H' }],
+        fulfillmentRules: [
+          {
+            quantity: 1,
+            match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M' } } },
+            bufferAfter: 'PT2H',
+          },
+        ],
       })
     ).body;
-    const updated = (await stack.http('PATCH', `/listings/${created.id}`, { body: { status: 'published', locationIds: [harbour, hall] } })).body;
+    const updated = (
+      await stack.http('PATCH', `/listings/${created.id}`, {
+        body: { status: 'published', locationIds: [harbour, hall] },
+      })
+    ).body;
     expect((await stack.http('DELETE', `/listings/${created.id}`)).status).toBe(204);
 
     const nc = await connect({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
@@ -486,10 +629,26 @@ describe('catalog: listings through the gateway', () => {
         ['catalog.listing.archived.v1', 3],
       ]);
       for (const f of facts) expect(f.tenantId).toBe('acme');
-      expect(facts[0].data.listing).toMatchObject({ id: created.id, tenantId: 'acme', status: 'draft', locationIds: [harbour], variants: created.variants });
-      expect(facts[0].data.listing.fulfillmentRules).toEqual([{ ...created.fulfillmentRules[0], bufferBeforeMs: 0, bufferAfterMs: 7_200_000 }]);
-      expect(facts[1].data.listing).toMatchObject({ status: 'published', locationIds: updated.locationIds, channels: updated.channels });
-      expect(facts[2].data.listing).toMatchObject({ status: 'archived', locationIds: [harbour, hall], fulfillmentRules: [expect.objectContaining({ id: created.fulfillmentRules[0].id })] });
+      expect(facts[0].data.listing).toMatchObject({
+        id: created.id,
+        tenantId: 'acme',
+        status: 'draft',
+        locationIds: [harbour],
+        variants: created.variants,
+      });
+      expect(facts[0].data.listing.fulfillmentRules).toEqual([
+        { ...created.fulfillmentRules[0], bufferBeforeMs: 0, bufferAfterMs: 7_200_000 },
+      ]);
+      expect(facts[1].data.listing).toMatchObject({
+        status: 'published',
+        locationIds: updated.locationIds,
+        channels: updated.channels,
+      });
+      expect(facts[2].data.listing).toMatchObject({
+        status: 'archived',
+        locationIds: [harbour, hall],
+        fulfillmentRules: [expect.objectContaining({ id: created.fulfillmentRules[0].id })],
+      });
     } finally {
       await nc.close();
     }

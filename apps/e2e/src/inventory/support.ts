@@ -30,19 +30,29 @@ export class Inventory {
   }
 
   /** Sends one of the orders service's commands over NATS, as the orders service would. */
-  async command<T = any>(name: keyof typeof InventoryRpc, data: Record<string, unknown>, tenantId = 'acme'): Promise<{ ok: true; value: T } | { ok: false; error: ErrorPayload }> {
+  async command<T = any>(
+    name: keyof typeof InventoryRpc,
+    data: Record<string, unknown>,
+    tenantId = 'acme',
+  ): Promise<{ ok: true; value: T } | { ok: false; error: ErrorPayload }> {
     process.env['CIRCULATE_NS'] = this.stack.namespace;
     this.nc ??= await connect({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
     const subject = rpcSubject(InventoryRpc[name]);
-    const reply = await this.nc.request(subject, codec.encode({ pattern: subject, data: { ctx: { tenantId, role: 'admin' }, data }, id: `t${++this.seq}` }), {
-      timeout: 5000,
-    });
+    const reply = await this.nc.request(
+      subject,
+      codec.encode({ pattern: subject, data: { ctx: { tenantId, role: 'admin' }, data }, id: `t${++this.seq}` }),
+      {
+        timeout: 5000,
+      },
+    );
     const answer = codec.decode(reply.data) as { err?: ErrorPayload; response?: T };
     return answer.err ? { ok: false, error: answer.err } : { ok: true, value: answer.response as T };
   }
 
   /** Every event the inventory service published so far, oldest first. */
-  async events(): Promise<{ type: string; aggregateId: string; aggregateVersion: number; tenantId: string; data: any }[]> {
+  async events(): Promise<
+    { type: string; aggregateId: string; aggregateVersion: number; tenantId: string; data: any }[]
+  > {
     this.nc ??= await connect({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
     const jsm = await this.nc.jetstreamManager();
     const stream = `${this.stack.namespace}_inventory_events`;

@@ -1,6 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { CreateSkuRequest, InventoryRpc, ListSkusRequest, Page, RequestContext, rpcSubject, Sku, SkuIdRequest, UpdateSkuRequest } from '@circulate/contracts';
+import {
+  CreateSkuRequest,
+  InventoryRpc,
+  ListSkusRequest,
+  Page,
+  RequestContext,
+  rpcSubject,
+  Sku,
+  SkuIdRequest,
+  UpdateSkuRequest,
+} from '@circulate/contracts';
 import { SkusService } from '@circulate/inventory/data-access';
 import { RpcCtx, RpcData } from '@circulate/platform/messaging';
 

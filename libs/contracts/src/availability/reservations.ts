@@ -69,18 +69,24 @@ export interface SwapCommand {
   readonly type: 'swap';
   readonly orderId: string;
   readonly reservationId: string;
+  /** The unit to move to (a scanned one); absent = any free matching unit. */
+  readonly toStockItemId?: string;
 }
 
 /** The units of an order left the shop. */
 export interface HandOutReservationCommand {
   readonly type: 'hand_out';
   readonly orderId: string;
+  /** Only these reservations (a partial hand-out); absent = all of the order's. */
+  readonly reservationIds?: readonly string[];
 }
 
 /** The units of an order are back: they block nothing after `now`. */
 export interface ReturnReservationCommand {
   readonly type: 'return';
   readonly orderId: string;
+  /** Only these reservations are back (a partial return); absent = all of the order's. */
+  readonly reservationIds?: readonly string[];
 }
 
 /** The service's timer: units still out after their end stay blocked; later bookings move or conflict. */
@@ -98,6 +104,11 @@ export type ReservationCommand =
   | HandOutReservationCommand
   | ReturnReservationCommand
   | OverdueCommand;
+
+/** What `AvailabilityRpc.reservationCommand` carries. */
+export interface ReservationCommandRequest {
+  readonly command: ReservationCommand;
+}
 
 export type ReservationStatus = 'held' | 'confirmed' | 'out' | 'conflict';
 

@@ -5,7 +5,24 @@ export const AvailabilityRpc = {
   stockItemSchedule: 'availability.stock-item.schedule.v1',
   /** Admin: drop this replica's read model and replay inventory's and catalog's streams from the start. */
   rebuildReadModel: 'availability.read-model.rebuild.v1',
+  /**
+   * Reservation commands (issue 12). Request `ReservationCommandRequest`, reply
+   * `OrderReservationView | null`; a refusal comes back as the contract error it was decided with
+   * (UNAVAILABLE with `details.lines`, NOT_FOUND, INVALID_STATE_TRANSITION, …). Any replica answers;
+   * a replica that does not own the tenant forwards to the one that does.
+   */
+  reservationCommand: 'availability.reservation.command.v1',
+  /** One order's reservations: request `{ orderId }`, reply `OrderReservationView | null`. */
+  reservationOf: 'availability.reservation.get.v1',
 } as const;
+
+/**
+ * Reservation events on availability's stream: `availability.reservation.<kind>` where `<kind>`
+ * is the event type after `reservation.` (payload `ReservationEventPayload`).
+ */
+export function reservationEventName(type: string): string {
+  return `availability.${type}`;
+}
 
 /**
  * Core-NATS broadcast names (no queue group, no stream): every availability replica hears them.

@@ -4,13 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { lockBucket } from '@circulate/contracts';
-import {
-  ClusterLeases,
-  KeyedMutex,
-  NatsConnectionService,
-  ReadCache,
-  ReadCacheBus,
-} from './index';
+import { ClusterLeases, KeyedMutex, NatsConnectionService, ReadCache, ReadCacheBus } from './index';
 
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 

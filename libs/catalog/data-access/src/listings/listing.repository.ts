@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, ErrorCode, EventEnvelope, Listing, ListingChannel, ListingStatus, Page } from '@circulate/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  EventEnvelope,
+  Listing,
+  ListingChannel,
+  ListingStatus,
+  Page,
+} from '@circulate/contracts';
 import { isDuplicateKeyError, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { ListingDoc } from './listing.schema';
@@ -49,7 +57,15 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
   /** Inserts the listing together with its `created` event (one atomic document write). */
   async insert(tenantId: string, id: string, state: ListingState, at: Date, event: EventEnvelope): Promise<Listing> {
     try {
-      await this.model.create({ _id: id, tenantId, ...state, version: 1, createdAt: at, updatedAt: at, _outbox: [event] });
+      await this.model.create({
+        _id: id,
+        tenantId,
+        ...state,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        _outbox: [event],
+      });
     } catch (err) {
       if (isDuplicateKeyError(err)) throw this.duplicateSlug(state.slug);
       throw err;
@@ -62,7 +78,14 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
    * version condition refuses a write based on a stale read (callers also hold the aggregate lock,
    * because FerretDB applies the condition as read-modify-write).
    */
-  async replace(tenantId: string, id: string, expectedVersion: number, state: ListingState, at: Date, event: EventEnvelope): Promise<Listing> {
+  async replace(
+    tenantId: string,
+    id: string,
+    expectedVersion: number,
+    state: ListingState,
+    at: Date,
+    event: EventEnvelope,
+  ): Promise<Listing> {
     let matched: number;
     try {
       const res = await this.model
@@ -76,7 +99,8 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
       if (isDuplicateKeyError(err)) throw this.duplicateSlug(state.slug);
       throw err;
     }
-    if (matched === 0) throw new DomainError(ErrorCode.CONFLICT, `listing ${id} changed meanwhile; read it again and retry`);
+    if (matched === 0)
+      throw new DomainError(ErrorCode.CONFLICT, `listing ${id} changed meanwhile; read it again and retry`);
     return (await this.findById(tenantId, id)) as Listing;
   }
 

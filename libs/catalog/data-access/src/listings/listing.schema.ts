@@ -1,5 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { EventEnvelope, FulfillmentRule, ListingChannels, ListingStatus, PriceTable, VariantAxis } from '@circulate/contracts';
+import type {
+  EventEnvelope,
+  FulfillmentRule,
+  ListingChannels,
+  ListingStatus,
+  PriceTable,
+  VariantAxis,
+} from '@circulate/contracts';
 import { Schema as MongooseSchema } from 'mongoose';
 
 // minimize: false keeps empty objects (`seo: {}`, `attributes: {}`) as the client sent them.

@@ -10,10 +10,13 @@ describe('listing status transitions', () => {
     ['archived', 'draft'],
   ];
 
-  it.each(ListingStatuses.flatMap((from) => ListingStatuses.map((to) => [from, to] as const)))('%s → %s follows the table', (from, to) => {
-    const expected = from === to || allowed.some(([f, t]) => f === from && t === to);
-    expect(canTransition(from, to)).toBe(expected);
-  });
+  it.each(ListingStatuses.flatMap((from) => ListingStatuses.map((to) => [from, to] as const)))(
+    '%s → %s follows the table',
+    (from, to) => {
+      const expected = from === to || allowed.some(([f, t]) => f === from && t === to);
+      expect(canTransition(from, to)).toBe(expected);
+    },
+  );
 
   it('does not let an archived listing be published without going back to draft', () => {
     expect(LISTING_TRANSITIONS.archived).not.toContain('published');

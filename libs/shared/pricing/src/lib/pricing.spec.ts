@@ -16,7 +16,11 @@ function bruteForce(rates: Rate[], hours: number): number {
         const covered = m * 720 + w * 168 + d * 24;
         const rest = Math.max(0, hours - covered);
         if (rest > 0 && !by.has('hour')) continue;
-        const cost = m * (by.get('month') ?? 0) + w * (by.get('week') ?? 0) + d * (by.get('day') ?? 0) + rest * (by.get('hour') ?? 0);
+        const cost =
+          m * (by.get('month') ?? 0) +
+          w * (by.get('week') ?? 0) +
+          d * (by.get('day') ?? 0) +
+          rest * (by.get('hour') ?? 0);
         best = Math.min(best, cost);
       }
   return best;
@@ -24,16 +28,27 @@ function bruteForce(rates: Rate[], hours: number): number {
 
 const rateTable = fc
   .subarray(['hour', 'day', 'week', 'month'] as RateUnit[], { minLength: 1 })
-  .chain((units) => fc.tuple(...units.map((unit) => fc.integer({ min: 0, max: 50_000 }).map((amount): Rate => ({ unit, amount })))));
+  .chain((units) =>
+    fc.tuple(...units.map((unit) => fc.integer({ min: 0, max: 50_000 }).map((amount): Rate => ({ unit, amount })))),
+  );
 
 describe('cheapestCover', () => {
   it('charges 6 days at 40/day and 180/week as one week (180)', () => {
-    const rates: Rate[] = [{ unit: 'day', amount: 40 }, { unit: 'week', amount: 180 }];
-    expect(priceRental(rates, 0, 6 * DAY)).toEqual({ total: 180, breakdown: [{ unit: 'week', count: 1, amount: 180 }] });
+    const rates: Rate[] = [
+      { unit: 'day', amount: 40 },
+      { unit: 'week', amount: 180 },
+    ];
+    expect(priceRental(rates, 0, 6 * DAY)).toEqual({
+      total: 180,
+      breakdown: [{ unit: 'week', count: 1, amount: 180 }],
+    });
   });
 
   it('charges 9 days at 40/day and 180/week as one week and two days (260)', () => {
-    const rates: Rate[] = [{ unit: 'day', amount: 40 }, { unit: 'week', amount: 180 }];
+    const rates: Rate[] = [
+      { unit: 'day', amount: 40 },
+      { unit: 'week', amount: 180 },
+    ];
     expect(priceRental(rates, 0, 9 * DAY)).toEqual({
       total: 260,
       breakdown: [
@@ -44,11 +59,23 @@ describe('cheapestCover', () => {
   });
 
   it('charges 3 days at 40/day and 180/week as three days (120)', () => {
-    expect(priceRental([{ unit: 'day', amount: 40 }, { unit: 'week', amount: 180 }], 0, 3 * DAY).total).toBe(120);
+    expect(
+      priceRental(
+        [
+          { unit: 'day', amount: 40 },
+          { unit: 'week', amount: 180 },
+        ],
+        0,
+        3 * DAY,
+      ).total,
+    ).toBe(120);
   });
 
   it('rounds a partial unit up: 25 hours with a day rate only is two days', () => {
-    expect(priceRental([{ unit: 'day', amount: 40 }], 0, 25 * HOUR_MS)).toEqual({ total: 80, breakdown: [{ unit: 'day', count: 2, amount: 80 }] });
+    expect(priceRental([{ unit: 'day', amount: 40 }], 0, 25 * HOUR_MS)).toEqual({
+      total: 80,
+      breakdown: [{ unit: 'day', count: 2, amount: 80 }],
+    });
   });
 
   it('rounds a partial hour up to a whole hour', () => {
@@ -57,19 +84,35 @@ describe('cheapestCover', () => {
   });
 
   it('treats a month as 30 days', () => {
-    const rates: Rate[] = [{ unit: 'day', amount: 40 }, { unit: 'month', amount: 500 }];
+    const rates: Rate[] = [
+      { unit: 'day', amount: 40 },
+      { unit: 'month', amount: 500 },
+    ];
     expect(priceRental(rates, 0, 30 * DAY).breakdown).toEqual([{ unit: 'month', count: 1, amount: 500 }]);
     expect(priceRental(rates, 0, 31 * DAY).total).toBe(540);
   });
 
   it('multiplies by the quantity, and the breakdown amounts sum to the total', () => {
-    const p = priceRental([{ unit: 'day', amount: 40 }, { unit: 'week', amount: 180 }], 0, 9 * DAY, 3);
+    const p = priceRental(
+      [
+        { unit: 'day', amount: 40 },
+        { unit: 'week', amount: 180 },
+      ],
+      0,
+      9 * DAY,
+      3,
+    );
     expect(p.total).toBe(780);
     expect(p.breakdown.reduce((s, l) => s + l.amount, 0)).toBe(780);
   });
 
   it('prices a multi-year period exactly without enumerating it', () => {
-    const rates: Rate[] = [{ unit: 'hour', amount: 3 }, { unit: 'day', amount: 40 }, { unit: 'week', amount: 180 }, { unit: 'month', amount: 700 }];
+    const rates: Rate[] = [
+      { unit: 'hour', amount: 3 },
+      { unit: 'day', amount: 40 },
+      { unit: 'week', amount: 180 },
+      { unit: 'month', amount: 700 },
+    ];
     const hours = 3 * 365 * 24 + 5;
     const p = cheapestCover(rates, hours);
     expect(p.total).toBe(bruteForce(rates, hours));

@@ -31,7 +31,8 @@ export function hoursToCover(periodMs: number): number {
 function ratesByUnit(rates: readonly Rate[]): Map<RateUnit, number> {
   const out = new Map<RateUnit, number>();
   for (const r of rates) {
-    if (!Number.isSafeInteger(r.amount) || r.amount < 0) throw new RangeError(`rate amounts are non-negative integers (got ${r.amount})`);
+    if (!Number.isSafeInteger(r.amount) || r.amount < 0)
+      throw new RangeError(`rate amounts are non-negative integers (got ${r.amount})`);
     const prev = out.get(r.unit);
     if (prev === undefined || r.amount < prev) out.set(r.unit, r.amount);
   }
@@ -110,7 +111,7 @@ export function cheapestCover(rates: readonly Rate[], hours: number): RentalPric
   const counts = new Map<RateUnit, number>();
   const nb = Math.ceil((hours - bestX) / hb);
   if (nb > 0) counts.set(b, nb);
-  for (let x = bestX; x > 0; ) {
+  for (let x = bestX; x > 0;) {
     const u = choice[x] as RateUnit;
     counts.set(u, (counts.get(u) ?? 0) + 1);
     x = Math.max(0, x - UNIT_HOURS[u]);

@@ -4,7 +4,15 @@ import { quote } from './quote';
 const DAY = 86_400_000;
 const tables: PriceTable[] = [
   { id: 'prt_sale', name: 'Sale', currency: 'EUR', salePrice: 39_900 },
-  { id: 'prt_rent', name: 'Rental', currency: 'EUR', rates: [{ unit: 'day', amount: 4000 }, { unit: 'week', amount: 18_000 }] },
+  {
+    id: 'prt_rent',
+    name: 'Rental',
+    currency: 'EUR',
+    rates: [
+      { unit: 'day', amount: 4000 },
+      { unit: 'week', amount: 18_000 },
+    ],
+  },
 ];
 
 describe('quote', () => {
@@ -12,7 +20,12 @@ describe('quote', () => {
     const r = quote(tables, { startMs: 0, endMs: 9 * DAY, quantity: 2 });
     expect(r).toEqual({
       ok: true,
-      value: expect.objectContaining({ total: { amount: 52_000, currency: 'EUR' }, priceTableId: 'prt_rent', purchase: false, quantity: 2 }),
+      value: expect.objectContaining({
+        total: { amount: 52_000, currency: 'EUR' },
+        priceTableId: 'prt_rent',
+        purchase: false,
+        quantity: 2,
+      }),
     });
   });
 
@@ -20,7 +33,11 @@ describe('quote', () => {
     const r = quote(tables, { quantity: 2 });
     expect(r).toEqual({
       ok: true,
-      value: expect.objectContaining({ total: { amount: 79_800, currency: 'EUR' }, breakdown: [{ unit: 'sale', count: 2, amount: 79_800 }], purchase: true }),
+      value: expect.objectContaining({
+        total: { amount: 79_800, currency: 'EUR' },
+        breakdown: [{ unit: 'sale', count: 2, amount: 79_800 }],
+        purchase: true,
+      }),
     });
   });
 

@@ -14,7 +14,10 @@ export interface QuoteRequest {
 }
 
 function invalid(field: string, message: string): { ok: false; error: ErrorPayload } {
-  return { ok: false, error: { code: ErrorCode.VALIDATION_FAILED, message: `${field}: ${message}`, errors: [{ field, message }] } };
+  return {
+    ok: false,
+    error: { code: ErrorCode.VALIDATION_FAILED, message: `${field}: ${message}`, errors: [{ field, message }] },
+  };
 }
 
 /**
@@ -37,7 +40,13 @@ export function quote(priceTables: readonly PriceTable[], req: QuoteRequest): Re
     if (!table) return invalid('priceTableId', `the listing has no price table ${req.priceTableId}`);
   } else {
     table = priceTables.find((t) => (purchase ? t.salePrice !== undefined : (t.rates?.length ?? 0) > 0));
-    if (!table) return invalid('priceTableId', purchase ? 'the listing has no price table with a sale price' : 'the listing has no price table with rental rates');
+    if (!table)
+      return invalid(
+        'priceTableId',
+        purchase
+          ? 'the listing has no price table with a sale price'
+          : 'the listing has no price table with rental rates',
+      );
   }
 
   if (purchase) {
@@ -45,7 +54,13 @@ export function quote(priceTables: readonly PriceTable[], req: QuoteRequest): Re
     const amount = table.salePrice * quantity;
     return {
       ok: true,
-      value: { total: { amount, currency: table.currency }, breakdown: [{ unit: 'sale', count: quantity, amount }], priceTableId: table.id, purchase, quantity },
+      value: {
+        total: { amount, currency: table.currency },
+        breakdown: [{ unit: 'sale', count: quantity, amount }],
+        priceTableId: table.id,
+        purchase,
+        quantity,
+      },
     };
   }
 
@@ -57,13 +72,19 @@ export function quote(priceTables: readonly PriceTable[], req: QuoteRequest): Re
   const price = priceRental(table.rates, startMs, endMs, 1);
   const total = price.total * quantity;
   if (!Number.isSafeInteger(total)) {
-    return { ok: false, error: { code: ErrorCode.UNPROCESSABLE, message: 'the total is too large to be priced exactly' } };
+    return {
+      ok: false,
+      error: { code: ErrorCode.UNPROCESSABLE, message: 'the total is too large to be priced exactly' },
+    };
   }
   return {
     ok: true,
     value: {
       total: { amount: total, currency: table.currency },
       breakdown: price.breakdown.map((l) => ({ ...l, amount: l.amount * quantity })),
-      priceTableId: table.id, purchase, quantity },
+      priceTableId: table.id,
+      purchase,
+      quantity,
+    },
   };
 }
