@@ -77,11 +77,12 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
   private readonly logger = new Logger('RpcErrorFilter');
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
-    return throwError(() => toPayload(exception, this.logger));
+    return throwError(() => errorPayloadOf(exception, this.logger));
   }
 }
 
-function toPayload(exception: unknown, logger: Logger): ErrorPayload {
+/** The contract error payload of anything a handler threw; what is not a contract error is logged as a bug. */
+export function errorPayloadOf(exception: unknown, logger: Logger): ErrorPayload {
   if (exception instanceof DomainError) return exception.toPayload();
   if (DomainError.isPayload(exception)) return exception;
   if (exception instanceof BadRequestException) {

@@ -9,9 +9,10 @@ import {
   REPORT_PAGE_SIZE,
   ReportCsvColumns,
   Report,
-  ReportingRpc,
+  ReportingCalls,
   ReportPage,
   RequestContext,
+  RpcDef,
   SkuReportRow,
   SkusReportQuery,
   StockItemReportRow,
@@ -37,13 +38,13 @@ export class ReportsController {
     @Ctx() ctx: RequestContext,
     @Query() q: StockItemsReportQuery,
   ): Promise<Report<StockItemReportRow> | StreamableFile> {
-    return this.answer<StockItemReportRow>(ctx, ReportingRpc.stockItems, q, ReportCsvColumns.stockItems, 'stock-items');
+    return this.answer(ctx, ReportingCalls.stockItems, q, ReportCsvColumns.stockItems, 'stock-items');
   }
 
   @Get('skus')
   @Allow('admin', 'staff')
   skus(@Ctx() ctx: RequestContext, @Query() q: SkusReportQuery): Promise<Report<SkuReportRow> | StreamableFile> {
-    return this.answer<SkuReportRow>(ctx, ReportingRpc.skus, q, ReportCsvColumns.skus, 'skus');
+    return this.answer(ctx, ReportingCalls.skus, q, ReportCsvColumns.skus, 'skus');
   }
 
   @Get('under-performers')
@@ -52,31 +53,24 @@ export class ReportsController {
     @Ctx() ctx: RequestContext,
     @Query() q: UnderPerformersQuery,
   ): Promise<Report<UnderPerformerRow> | StreamableFile> {
-    return this.answer<UnderPerformerRow>(
-      ctx,
-      ReportingRpc.underPerformers,
-      q,
-      ReportCsvColumns.underPerformers,
-      'under-performers',
-    );
+    return this.answer(ctx, ReportingCalls.underPerformers, q, ReportCsvColumns.underPerformers, 'under-performers');
   }
 
   @Get('pools')
   @Allow('admin', 'staff')
   pools(@Ctx() ctx: RequestContext, @Query() q: PoolsReportQuery): Promise<Report<PoolReportRow> | StreamableFile> {
-    return this.answer<PoolReportRow>(ctx, ReportingRpc.pools, q, ReportCsvColumns.pools, 'pools');
+    return this.answer(ctx, ReportingCalls.pools, q, ReportCsvColumns.pools, 'pools');
   }
 
-  private async answer<T extends object>(
+  private async answer<T extends object, Q extends { format?: string }>(
     ctx: RequestContext,
-    name: string,
-    q: { format?: string },
+    def: RpcDef<Omit<Q, 'format'> & { offset: number; limit: number }, ReportPage<T>>,
+    q: Q,
     columns: Columns,
     file: string,
   ): Promise<Report<T> | StreamableFile> {
     const { format, ...query } = q;
-    const page = (offset: number) =>
-      this.rpc.request<ReportPage<T>>(name, ctx, { ...query, offset, limit: REPORT_PAGE_SIZE });
+    const page = (offset: number) => this.rpc.call(def, ctx, { ...query, offset, limit: REPORT_PAGE_SIZE });
     const first = await page(0); // errors surface as problem+json before anything is streamed
     if (format !== 'csv') {
       const items = [...first.items];
