@@ -89,15 +89,15 @@ describe('requestContextOf (the envelope check of every RPC message)', () => {
 });
 
 describe('requestDataOf (the request, validated against the class the handler declares)', () => {
-  it('answers an instance of the class', () => {
-    const data = requestDataOf({ id: 'x', quantity: 2 }, ThingRequest);
+  it('answers an instance of the class', async () => {
+    const data = await requestDataOf({ id: 'x', quantity: 2 }, ThingRequest);
     expect(data).toBeInstanceOf(ThingRequest);
     expect(data).toEqual({ id: 'x', quantity: 2 });
   });
 
-  it('refuses unknown fields and bad values, naming each field', () => {
+  it('refuses unknown fields and bad values, naming each field', async () => {
     try {
-      requestDataOf({ id: 7, quantity: 0, extra: true }, ThingRequest);
+      await requestDataOf({ id: 7, quantity: 0, extra: true }, ThingRequest);
       throw new Error('accepted');
     } catch (err) {
       expect((err as DomainError).code).toBe(ErrorCode.VALIDATION_FAILED);
@@ -105,8 +105,17 @@ describe('requestDataOf (the request, validated against the class the handler de
     }
   });
 
-  it('passes through what a handler declares no class for', () => {
-    expect(requestDataOf({ anything: 1 }, Object)).toEqual({ anything: 1 });
-    expect(requestDataOf(undefined, undefined)).toEqual({});
+  it('passes through what a handler declares no class for', async () => {
+    expect(await requestDataOf({ anything: 1 }, Object)).toEqual({ anything: 1 });
+    expect(await requestDataOf(undefined, undefined)).toEqual({});
+  });
+
+  it('strips prototype keys as the pipe did (a query key named constructor is no crash)', async () => {
+    const data = (await requestDataOf(
+      JSON.parse('{"id":"x","quantity":1,"constructor":"1970"}'),
+      ThingRequest,
+    )) as object;
+    expect(data).toBeInstanceOf(ThingRequest);
+    expect(Object.keys(data).sort()).toEqual(['id', 'quantity']);
   });
 });

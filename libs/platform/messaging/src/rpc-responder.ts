@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
   Optional,
+  Type,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import {
@@ -22,14 +23,12 @@ import { validateSync } from 'class-validator';
 import { JSONCodec, Msg, Subscription } from 'nats';
 import { NatsConnectionService } from './nats-connection';
 import { rpcRoutesOf } from './rpc-handler';
-import { errorPayloadOf, STRICT_VALIDATION, validationError } from './rpc-server';
+import { errorPayloadOf, rpcValidationPipe, validationError } from './rpc-server';
 import { memoiseValidationMetadata } from './validation-cache';
 
 export const RPC_SERVICE = Symbol('RPC_SERVICE');
 
 const codec = JSONCodec<unknown>();
-/** Types a declared parameter may have that are not a DTO (Nest's ValidationPipe skips the same). */
-const NOT_VALIDATED = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, Date, undefined]);
 const TENANT = /^[a-zA-Z0-9_-]{1,64}$/;
 const ROLES = new Set<string>(Roles);
 
@@ -69,19 +68,16 @@ export function requestContextOf(raw: unknown): RequestContext {
   return instance;
 }
 
-/** The request validated against the class a handler declares for it, as the global pipe did. */
-export function requestDataOf(raw: unknown, type: unknown): unknown {
-  const value = raw ?? {};
-  if (NOT_VALIDATED.has(type) || typeof type !== 'function') return value;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new DomainError(ErrorCode.VALIDATION_FAILED, 'data: must be an object', [
-      { field: 'data', message: 'must be an object' },
-    ]);
-  }
-  const instance = plainToInstance(type as new () => object, value) as object;
-  const errors = validateSync(instance, STRICT_VALIDATION);
-  if (errors.length) throw validationError(errors);
-  return instance;
+/** Nest's ValidationPipe with the services' options: the very checks `@MessagePattern` handlers had. */
+const dataPipe = rpcValidationPipe();
+
+/**
+ * The request validated against the class a handler declares for it (whitelisted, unknown
+ * fields refused, prototype keys stripped), by the same pipe and options as before; a declared
+ * type that is no DTO (Object, an interface, none) passes the value through.
+ */
+export function requestDataOf(raw: unknown, type: unknown): Promise<unknown> {
+  return dataPipe.transform(raw ?? {}, { type: 'custom', metatype: type as Type<unknown> | undefined });
 }
 
 interface Route {
@@ -154,7 +150,7 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
         throw new DomainError(ErrorCode.VALIDATION_FAILED, 'message is not an envelope');
       }
       const ctx = requestContextOf(envelope.ctx);
-      const data = requestDataOf(envelope.data, route.dataType);
+      const data = await requestDataOf(envelope.data, route.dataType);
       const response = await route.handler(ctx, data);
       if (msg.reply) msg.respond(codec.encode({ id, response, isDisposed: true }));
       this.logger.debug({ subject: route.subject, requestId, ms: msSince(started) }, 'handled');
