@@ -57,7 +57,11 @@ function envelopeOf(ctx: ExecutionContext): RpcEnvelope {
   return raw;
 }
 
-/** The validated request context (tenant, role, request id) of an RPC message. */
+/**
+ * The validated request context (tenant, role, request id) of an RPC message, for `@MessagePattern`
+ * handlers. `@Handles` methods get `(ctx, data)` by position from RpcServer, which validates both;
+ * there these two decorators only label the parameters.
+ */
 export const RpcCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
   const instance = plainToInstance(RequestContext, envelopeOf(ctx).ctx ?? {});
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
