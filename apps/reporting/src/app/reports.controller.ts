@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import {
   PoolReportRow,
   PoolsReportRpc,
+  RenderedReportPage,
   ReportingCalls,
   ReportPage,
   RequestContext,
@@ -23,22 +24,31 @@ export class ReportsController {
   ) {}
 
   @Handles(ReportingCalls.stockItems)
-  stockItems(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemsReportRpc): ReportPage<StockItemReportRow> {
+  stockItems(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: StockItemsReportRpc,
+  ): ReportPage<StockItemReportRow> | RenderedReportPage {
     return this.reports.stockItems(ctx, data);
   }
 
   @Handles(ReportingCalls.skus)
-  skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> {
+  skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> | RenderedReportPage {
     return this.reports.skus(ctx, data);
   }
 
   @Handles(ReportingCalls.underPerformers)
-  underPerformers(@RpcCtx() ctx: RequestContext, @RpcData() data: UnderPerformersRpc): ReportPage<UnderPerformerRow> {
+  underPerformers(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: UnderPerformersRpc,
+  ): ReportPage<UnderPerformerRow> | RenderedReportPage {
     return this.reports.underPerformers(ctx, data);
   }
 
   @Handles(ReportingCalls.pools)
-  pools(@RpcCtx() ctx: RequestContext, @RpcData() data: PoolsReportRpc): ReportPage<PoolReportRow> {
+  pools(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: PoolsReportRpc,
+  ): ReportPage<PoolReportRow> | RenderedReportPage {
     return this.reports.pools(ctx, data);
   }
 
