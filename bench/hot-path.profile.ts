@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     windowEnd = nowUs();
     requests = Math.round(run.requestsPerSecond * SECONDS);
     log(
-      `availability, 64 connections: ${run.requestsPerSecond} req/s, p50 ${run.p50Ms} ms (load ${run.load1}, non-2xx ${run.non2xx})`,
+      `${ROUTE}, 64 connections: ${run.requestsPerSecond} req/s, p50 ${run.p50Ms} ms (load ${run.load1}, non-2xx ${run.non2xx})`,
     );
   } finally {
     await stack.stop();
