@@ -11,7 +11,9 @@ import { RpcLoggingInterceptor } from './rpc-logging.interceptor';
 
 /**
  * Starts one service as a NATS microservice in its queue group (replicas share the load),
- * with validation on receipt, contract errors on the way out and graceful shutdown.
+ * with validation on receipt, contract errors on the way out and graceful shutdown. `@Handles`
+ * methods are served by RpcServer (MessagingModule, `serveRpc`); Nest's transport and its
+ * pipe, filter and interceptor below serve only `@MessagePattern` handlers, until none is left.
  */
 export async function bootstrapService(
   service: ServiceName,
