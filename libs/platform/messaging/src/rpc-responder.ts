@@ -20,7 +20,7 @@ import {
 } from '@circulate/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { JSONCodec, Msg, Subscription } from 'nats';
+import { JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
 import { NatsConnectionService } from './nats-connection';
 import { rpcRoutesOf } from './rpc-handler';
 import { errorPayloadOf, rpcValidationPipe, validationError } from './rpc-server';
@@ -114,8 +114,9 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.subscriptions.map((s) => s.getSubject());
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const queue = this.service ? queueGroup(this.service) : undefined;
+    let nc: NatsConnection | undefined;
     const seen = new Set<string>();
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
@@ -126,8 +127,11 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
         seen.add(subject);
         const fn = instance[r.method] as Route['handler'];
         const route: Route = { subject, name: r.def.name, handler: fn.bind(instance), dataType: r.dataType };
+        // Its own connection, as Nest's transport had: requests and replies do not wait in one
+        // socket behind the service's JetStream and key-value traffic (a SKU fan-out's, say).
+        nc ??= await this.nats.dedicated('rpc');
         this.subscriptions.push(
-          this.nats.nc.subscribe(subject, { queue, callback: (_err, msg) => void this.handle(route, msg) }),
+          nc.subscribe(subject, { queue, callback: (_err, msg) => void this.handle(route, msg) }),
         );
       }
     }
