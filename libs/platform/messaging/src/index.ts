@@ -10,3 +10,5 @@ export * from './rpc-server';
 export * from './messaging.module';
 export * from './read-cache';
 export * from './stream-replay';
+export * from './metrics';
+export * from './messaging-metrics';

@@ -5,6 +5,7 @@ import { EventPublisher } from './event-publisher';
 import { ensureStream } from './jetstream-setup';
 import { ClusterLeases, LEASES_SERVICE } from './cluster-leases';
 import { KeyedMutex } from './keyed-mutex';
+import { withRpcMetrics } from './messaging-metrics';
 import { NatsConnectionService } from './nats-connection';
 import { OutboxRelay } from './outbox';
 import { READ_CACHE_OPTIONS, READ_CACHE_SERVICE, ReadCacheBus, ReadCacheOptions } from './read-cache';
@@ -63,7 +64,7 @@ export class MessagingModule {
       EventPublisher,
       {
         provide: RpcClient,
-        useFactory: (nats: NatsConnectionService) => new RpcClient(nats, options.rpcTimeoutMs),
+        useFactory: (nats: NatsConnectionService) => withRpcMetrics(new RpcClient(nats, options.rpcTimeoutMs)),
         inject: [NatsConnectionService],
       },
       ...(options.publishesEvents ? [StreamProvisioner] : []),
