@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
-import { AppProcesses, freePort } from './apps';
+import { APPS, AppProcesses, freePort, Instance } from './apps';
 import { ensureMongo, ensureNats, StartedServer } from './servers';
 
 export function findRepoRoot(from = __dirname): string {
@@ -151,6 +151,15 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Replicas of every domain service (default 1); `apps.start(app, env, n)` adds more later. */
   replicas?: number;
+  /** Give every service instance a HEALTH_PORT (probes, /metrics): `stack.apps.probeUrl('inventory')`. */
+  probes?: boolean;
+}
+
+async function allocateProbePorts(replicas: number): Promise<Partial<Record<Instance, number>>> {
+  const ports: Partial<Record<Instance, number>> = {};
+  for (const app of APPS.filter((a) => a !== 'gateway'))
+    for (let r = 1; r <= replicas; r++) ports[r > 1 ? (`${app}#${r}` as Instance) : app] = await freePort();
+  return ports;
 }
 
 /** REPLICAS=N: how many replicas of each domain service to run (1–8). */
@@ -199,6 +208,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     port: await freePort(),
     logDir: join(repoRoot, '.data', 'test', 'logs', namespace),
     replicas: options.replicas ?? 1,
+    probePorts: options.probes ? await allocateProbePorts(options.replicas ?? 1) : undefined,
     env: {
       LOG_LEVEL: 'warn',
       RPC_TIMEOUT_MS: '3000',
