@@ -183,7 +183,7 @@ describe('readiness that means it', () => {
       await jsm.streams.delete(`${stack.namespace}_orders_events`);
       const res = await fetch(`${orders}/health/ready`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = (await res.json()) as any;
       expect(body.error.stream).toMatchObject({ status: 'down', stream: `${stack.namespace}_orders_events` });
       expect(body.error.stream.message).toMatch(/does not exist/);
       expect(body.checks).toEqual({ nats: 'up', mongo: 'up', stream: 'down' });
