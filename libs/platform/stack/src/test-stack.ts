@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -155,11 +156,30 @@ export interface TestStackOptions {
   probes?: boolean;
 }
 
+/**
+ * Probe ports below Linux's ephemeral range (32768+): a port from there, free when chosen, was
+ * taken by some outgoing connection on a busy machine before the service bound it.
+ */
 async function allocateProbePorts(replicas: number): Promise<Partial<Record<Instance, number>>> {
   const ports: Partial<Record<Instance, number>> = {};
+  const taken = new Set<number>();
   for (const app of APPS.filter((a) => a !== 'gateway'))
-    for (let r = 1; r <= replicas; r++) ports[r > 1 ? (`${app}#${r}` as Instance) : app] = await freePort();
+    for (let r = 1; r <= replicas; r++) {
+      let port: number;
+      do port = 20_000 + randomInt(12_000);
+      while (taken.has(port) || !(await portFree(port)));
+      taken.add(port);
+      ports[r > 1 ? (`${app}#${r}` as Instance) : app] = port;
+    }
   return ports;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, () => srv.close(() => resolve(true)));
+  });
 }
 
 /** REPLICAS=N: how many replicas of each domain service to run (1–8). */
