@@ -36,25 +36,43 @@ export const metricsContentType = metricsRegistry.contentType;
 type Observer = { observe(value: number): void };
 type Incrementer = { inc(value?: number): void };
 
-/** Label children by a joined key, at most MAX_CHILDREN of them; further values fold into `other`. */
+type Key = string | number;
+
+/**
+ * Label children in nested maps, one level per label (no key string is built per call: lookups
+ * of the same constant strings hit V8's cached hashes), at most MAX_CHILDREN of them; any further
+ * combination folds into `other` on every label.
+ */
 class Children<T> {
-  private readonly map = new Map<string, T>();
+  private readonly root = new Map<Key, unknown>();
+  private count = 0;
   constructor(private readonly make: (labels: string[]) => T) {}
 
-  get(labels: string[]): T {
-    const key = labels.join('\u0000');
-    const child = this.map.get(key);
+  get(...labels: Key[]): T {
+    let node = this.root;
+    const last = labels.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = node.get(labels[i]) as Map<Key, unknown> | undefined;
+      if (next === undefined) {
+        if (this.count >= MAX_CHILDREN) return this.folded(labels.length);
+        next = new Map();
+        node.set(labels[i], next);
+      }
+      node = next;
+    }
+    const child = node.get(labels[last]) as T | undefined;
     if (child !== undefined) return child;
-    if (this.map.size < MAX_CHILDREN) return this.add(key, labels);
-    const folded = labels.map(() => OTHER);
-    const foldedKey = folded.join('\u0000');
-    return this.map.get(foldedKey) ?? this.add(foldedKey, folded);
+    if (this.count >= MAX_CHILDREN) return this.folded(labels.length);
+    this.count++;
+    const made = this.make(labels.map(String));
+    node.set(labels[last], made);
+    return made;
   }
 
-  private add(key: string, labels: string[]): T {
-    const child = this.make(labels);
-    this.map.set(key, child);
-    return child;
+  private foldedChild?: T;
+  private folded(n: number): T {
+    this.foldedChild ??= this.make(Array.from({ length: n }, () => OTHER));
+    return this.foldedChild;
   }
 }
 
@@ -79,7 +97,7 @@ const httpChildren = new Children<[Observer, Incrementer]>((l) => [
 /** One HTTP answer; `route` is the router's template (`/api/v1/stock-items/:id`), absent when none matched. */
 export function recordHttp(method: string, route: string | undefined, status: number, seconds: number): void {
   if (!metricsEnabled) return;
-  const [duration, count] = httpChildren.get([method, route ?? 'unmatched', String(status)]);
+  const [duration, count] = httpChildren.get(method, route ?? 'unmatched', status);
   duration.observe(seconds);
   count.inc();
 }
@@ -96,7 +114,7 @@ const rpcChildren = new Children<Observer>((l) => rpcDuration.labels(...l));
 /** `subject` is the RPC name without namespace (`inventory.stock-items.get`); `outcome` `ok` or an error code. */
 export function recordRpc(side: 'client' | 'server', subject: string, outcome: string, seconds: number): void {
   if (!metricsEnabled) return;
-  rpcChildren.get([side, subject, outcome]).observe(seconds);
+  rpcChildren.get(side, subject, outcome).observe(seconds);
 }
 
 /** A timer in seconds from now (hrtime: monotonic). */
