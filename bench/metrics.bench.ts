@@ -20,7 +20,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 type Mode = 'on' | 'off';
 interface Sample {
+  /** 2xx answers a second. */
   rps: number;
+  non2xx: number;
   cpuUsPerRequest: number;
   load1: number;
 }
@@ -46,12 +48,13 @@ async function measure(stack: TestStack, url: string, key?: string): Promise<Sam
   const before = (await cpuSeconds(stack.url)) + (await cpuSeconds(inventory));
   const run = wrk(url, CONNECTIONS, SECONDS, key);
   const after = (await cpuSeconds(stack.url)) + (await cpuSeconds(inventory));
-  if (run.non2xx > 0) throw new Error(`${url}: ${run.non2xx} answers were not 2xx`);
   const requests = Number(/(\d+) requests in/.exec(run.output)?.[1] ?? NaN);
+  // Answers that were not 2xx (timeouts on an overloaded machine) are reported, not counted as served.
   return {
-    rps: Math.round(run.requestsPerSecond),
+    rps: Math.round(run.requestsPerSecond * (1 - run.non2xx / requests)),
     cpuUsPerRequest: ((after - before) * 1e6) / requests,
     load1: run.load1,
+    non2xx: run.non2xx,
   };
 }
 
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
           const s = await measure(stack, r.url, r.key);
           samples[name][mode].push(s);
           log(
-            `round ${round + 1} metrics ${mode} ${name}: ${s.rps} req/s, ${round1(s.cpuUsPerRequest)} µs CPU/request (load ${s.load1})`,
+            `round ${round + 1} metrics ${mode} ${name}: ${s.rps} req/s, ${round1(s.cpuUsPerRequest)} µs CPU/request, ${s.non2xx} non-2xx (load ${s.load1})`,
           );
         }
       }
