@@ -3,7 +3,7 @@ import { IncomingMessage, maxHeaderSize } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { startProcessMetrics } from '@circulate/platform/messaging';
+import { memoiseValidationMetadata, startProcessMetrics } from '@circulate/platform/messaging';
 import { loadEnv, requestIdOf, runMain } from '@circulate/platform/nest';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { gatewayModule } from './app/app.module';
@@ -13,6 +13,8 @@ import { parseByteSize, registerJsonBody } from './app/http/json-body';
 import { registerMetrics } from './app/http/metrics';
 
 runMain(async () => {
+  // class-validator re-scans every known class per validated object; its rules are fixed after load.
+  memoiseValidationMetadata();
   const env = loadEnv(GatewayEnv);
   const bodyLimit = parseByteSize(env.BODY_LIMIT);
   startProcessMetrics('gateway');

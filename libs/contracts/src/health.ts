@@ -1,3 +1,6 @@
+import { defineRpc, RpcDef } from './rpc';
+import { Rpc, ServiceName } from './subjects';
+
 export interface ServiceHealth {
   service: string;
   status: 'up' | 'down';
@@ -8,4 +11,9 @@ export interface ServiceHealth {
   version: string;
   /** Per check, terminus's `{ status, …reason }`. */
   details?: Record<string, { status: string; [key: string]: unknown }>;
+}
+
+/** Every service's health subject: whether its database and NATS answer. */
+export function healthCall(service: ServiceName): RpcDef<Record<string, never>, ServiceHealth> {
+  return defineRpc(Rpc.health(service));
 }

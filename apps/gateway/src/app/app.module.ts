@@ -1,5 +1,5 @@
 import { Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { MessagingModule, STRICT_VALIDATION, validationError } from '@circulate/platform/messaging';
@@ -11,7 +11,7 @@ import { KeyThrottlerGuard } from './auth/throttle.guard';
 import { GatewayEnv } from './gateway-env';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem';
-import { IdempotencyInterceptor } from './idempotency/idempotency';
+import { idempotentPosts } from './idempotency/idempotency';
 import { UnknownQueryGuard } from './http/query-guard';
 import { AVAILABILITY_CONTROLLERS } from './routes/availability';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
@@ -32,13 +32,14 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
       }),
       TerminusModule.forRoot({ errorLogStyle: 'json' }),
     ],
-    controllers: [
+    // Idempotency-Key is honoured on every POST route of these controllers (and only there).
+    controllers: idempotentPosts([
       HealthController,
       ...INVENTORY_CONTROLLERS,
       ...CATALOG_CONTROLLERS,
       ...AVAILABILITY_CONTROLLERS,
       ...REPORTING_CONTROLLERS,
-    ],
+    ]),
     providers: [
       { provide: GatewayEnv, useValue: env },
       { provide: PROBE_TIMEOUT_MS, useValue: env.READY_TIMEOUT_MS },
@@ -47,7 +48,6 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
       { provide: APP_GUARD, useClass: KeyThrottlerGuard },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_GUARD, useClass: UnknownQueryGuard },
-      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: APP_FILTER, useClass: ProblemFilter },
       {
         provide: APP_PIPE,

@@ -1,38 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@circulate/contracts';
 import type { JetStreamManager } from 'nats';
-import { recordRpc, scrapeCounter, scrapeGauge, startTimer } from './metrics';
-import type { RpcClient } from './rpc-client';
-
-/**
- * Times every call of an RpcClient (`circulate_rpc_duration_seconds{side="client"}`) by RPC
- * name and outcome, wrapping its `request` from outside so the client itself stays as it is.
- */
-export function withRpcMetrics(client: RpcClient): RpcClient {
-  const request = client.request.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  const timed = async (...args: unknown[]): Promise<unknown> => {
-    const elapsed = startTimer();
-    const name = String(args[0]);
-    try {
-      const answer = await request(...args);
-      recordRpc('client', name, 'ok', elapsed());
-      return answer;
-    } catch (err) {
-      recordRpc('client', name, outcomeOf(err), elapsed());
-      throw err;
-    }
-  };
-  client.request = timed as RpcClient['request'];
-  return client;
-}
-
-/** `ok`, or the contract error code (a closed set); anything else is INTERNAL. */
-export function outcomeOf(err: unknown): string {
-  if (err instanceof DomainError) return err.code;
-  if (DomainError.isPayload(err)) return err.code;
-  if (err instanceof BadRequestException) return ErrorCode.VALIDATION_FAILED;
-  return ErrorCode.INTERNAL;
-}
+import { scrapeCounter, scrapeGauge } from './metrics';
 
 interface Watched {
   jsm: JetStreamManager;

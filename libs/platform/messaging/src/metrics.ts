@@ -1,3 +1,5 @@
+import { BadRequestException } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@circulate/contracts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -115,6 +117,14 @@ const rpcChildren = new Children<Observer>((l) => rpcDuration.labels(...l));
 export function recordRpc(side: 'client' | 'server', subject: string, outcome: string, seconds: number): void {
   if (!metricsEnabled) return;
   rpcChildren.get(side, subject, outcome).observe(seconds);
+}
+
+/** `ok`'s counterpart: the contract error code of a failure (a closed set); anything else is INTERNAL. */
+export function outcomeOf(err: unknown): string {
+  if (err instanceof DomainError) return err.code;
+  if (DomainError.isPayload(err)) return err.code;
+  if (err instanceof BadRequestException) return ErrorCode.VALIDATION_FAILED;
+  return ErrorCode.INTERNAL;
 }
 
 /** A timer in seconds from now (hrtime: monotonic). */

@@ -1,5 +1,4 @@
 import { Controller, Inject, Injectable, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { InjectConnection } from '@nestjs/mongoose';
 import {
   HealthCheckResult,
@@ -8,8 +7,8 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { eventStream, Rpc, rpcSubject, ServiceHealth, ServiceName } from '@circulate/contracts';
-import { NatsConnectionService } from '@circulate/platform/messaging';
+import { eventStream, healthCall, ServiceHealth, ServiceName } from '@circulate/contracts';
+import { Handles, NatsConnectionService } from '@circulate/platform/messaging';
 import type { Connection } from 'mongoose';
 
 /** A real round trip to the database (terminus's mongoose indicator only reads `readyState`). */
@@ -132,7 +131,7 @@ export function healthController(service: ServiceName) {
   class ServiceHealthController {
     constructor(readonly probe: HealthProbe) {}
 
-    @MessagePattern(rpcSubject(Rpc.health(service)))
+    @Handles(healthCall(service))
     health(): Promise<ServiceHealth> {
       return this.probe.check(service);
     }

@@ -32,6 +32,7 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
         publishesEvents: true,
         outbox: true,
         readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
+        serveRpc: true,
       }),
       TerminusModule.forRoot({ errorLogStyle: 'json' }),
       ...(spec.imports ?? []),
