@@ -38,7 +38,7 @@ interface ForwardPacket {
   readonly ctx: RequestContext;
   readonly data: unknown;
 }
-type ForwardReply = { ok: true; value: unknown } | { ok: false; error: ErrorPayload } | { notOwner: true };
+type ForwardReply = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
 
 const codec = JSONCodec<unknown>();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -113,12 +113,14 @@ export class TenantRouter implements ReservationSource {
       const seen = this.elsewhere.get(tenantId);
       if (attempt > 0 || seen === undefined || Date.now() - seen > 1000) {
         if (await this.acquire(tenantId)) return this.local(await this.load(tenantId), ctx, op, data);
+        // Another process holds the lease: whatever this replica still holds of the tenant is stale.
+        if (this.owned.has(tenantId)) await this.drop(tenantId);
         this.elsewhere.set(tenantId, Date.now());
       }
       const left = deadline - Date.now();
       if (left <= 0) break;
       const reply = await this.forward(tenantId, { op, ctx, data }, Math.min(1500, left), attempt);
-      if (reply && 'ok' in reply) {
+      if (reply) {
         if (reply.ok) return reply.value;
         throw DomainError.fromPayload(reply.error);
       }
@@ -161,8 +163,7 @@ export class TenantRouter implements ReservationSource {
       const msg = await this.nats.nc.request(tenantOwnerSubject(tenantId), codec.encode(packet), {
         timeout: timeoutMs,
       });
-      const reply = codec.decode(msg.data) as ForwardReply;
-      return 'notOwner' in reply ? undefined : reply;
+      return codec.decode(msg.data) as ForwardReply;
     } catch (err) {
       const timedOut = /timeout/i.test(String((err as Error)?.message ?? err));
       if (timedOut && !RETRIABLE.has(String(op))) {
@@ -240,15 +241,19 @@ export class TenantRouter implements ReservationSource {
   }
 
   private async answer(owned: OwnedTenant, msg: Msg): Promise<void> {
+    if (owned.closed || !this.leases.holds(owned.tenantId)) {
+      // Not (or no longer) the owner: stay silent, so the request gets the real owner's answer
+      // (both may be subscribed for a moment after a takeover), and stop listening.
+      if (this.owned.get(owned.tenantId) === owned) void this.drop(owned.tenantId);
+      else void owned.close();
+      return;
+    }
     let reply: ForwardReply;
-    if (owned.closed || !this.leases.holds(owned.tenantId)) reply = { notOwner: true };
-    else {
-      try {
-        const p = codec.decode(msg.data) as ForwardPacket;
-        reply = { ok: true, value: (await this.local(owned, p.ctx, p.op, p.data)) ?? null };
-      } catch (err) {
-        reply = { ok: false, error: toPayload(err, this.logger) };
-      }
+    try {
+      const p = codec.decode(msg.data) as ForwardPacket;
+      reply = { ok: true, value: (await this.local(owned, p.ctx, p.op, p.data)) ?? null };
+    } catch (err) {
+      reply = { ok: false, error: toPayload(err, this.logger) };
     }
     msg.respond(codec.encode(reply));
   }
