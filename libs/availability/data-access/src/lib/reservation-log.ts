@@ -3,6 +3,7 @@ import type { ReservationEventPayload } from '@circulate/contracts';
 import { isDuplicateKeyError } from '@circulate/platform/persistence';
 import type { Connection } from 'mongoose';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { compactDecision, expandDecision, recordRow, rowRecord, type CompactDecision, type RecordRow } from './compact';
 
 export const LOG_COLLECTION = 'reservation_log';
 export const SNAPSHOT_COLLECTION = 'reservation_snapshots';
@@ -43,7 +44,7 @@ interface EntryDoc {
   at: number;
   /** How many decisions `body` holds. */
   n: number;
-  /** JSON of `LoggedDecision[]`. */
+  /** JSON of the decisions in their compact form (see compact.ts). */
   body: string;
 }
 
@@ -58,7 +59,7 @@ interface ChunkDoc {
   _id: string;
   tenantId: string;
   count: number;
-  /** gzip of the JSON of `StateRecord[]`. */
+  /** gzip of the JSON of the records as rows (see compact.ts). */
   data: Buffer | { buffer: Uint8Array };
 }
 
@@ -113,7 +114,7 @@ export class ReservationLog {
         seq,
         at,
         n: decisions.length,
-        body: JSON.stringify(decisions),
+        body: JSON.stringify(decisions.map(compactDecision)),
       });
       return { ok: true, seq };
     } catch (err) {
@@ -124,7 +125,9 @@ export class ReservationLog {
 
   async read(tenantId: string, seq: number): Promise<LogEntry | null> {
     const doc = await this.entries.findOne({ _id: entryId(tenantId, seq) });
-    return doc ? { seq: doc.seq, at: doc.at, decisions: JSON.parse(doc.body) as LoggedDecision[] } : null;
+    if (!doc) return null;
+    const raw = JSON.parse(doc.body) as (CompactDecision | LoggedDecision)[];
+    return { seq: doc.seq, at: doc.at, decisions: raw.map(expandDecision) };
   }
 
   /** The contiguous entries after `seq`, read by `_id` (seq+1, seq+2, … until a miss). */
@@ -150,7 +153,7 @@ export class ReservationLog {
         _id: `${tenantId}:snap:${String(seq).padStart(12, '0')}:${c}`,
         tenantId,
         count: part.length,
-        data: gzipSync(JSON.stringify(part), { level: 1 }),
+        data: gzipSync(JSON.stringify(part.map(recordRow)), { level: 1 }),
       };
       await this.chunks.replaceOne({ _id: doc._id }, doc, { upsert: true });
     }
@@ -173,7 +176,8 @@ export class ReservationLog {
     const records: StateRecord[] = [];
     for (const d of docs) {
       if (!d) return null; // an incomplete snapshot: load from the log alone
-      for (const r of JSON.parse(gunzipSync(bytesOf(d.data)).toString('utf8')) as StateRecord[]) records.push(r);
+      const rows = JSON.parse(gunzipSync(bytesOf(d.data)).toString('utf8')) as (RecordRow | StateRecord)[];
+      for (const r of rows) records.push(Array.isArray(r) ? rowRecord(r) : r);
     }
     return { seq: pointer.seq, records };
   }
