@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 /*
  * Reservations benchmark through the real stack, two replicas of every service:
  *   npm run bench:reservations

@@ -119,9 +119,25 @@ export class ReservationsDriver {
           break;
         }
         for (const d of JSON.parse(doc.body)) {
-          for (const c of d.changes) {
-            if (c.put) records.set(`${c.put.kind}:${c.put.id}`, c.put);
-            else records.delete(c.del);
+          // Stored form: `c` = rows, ['r', id, orderId, lineIndex, ruleId, unit, quantity, start, end, status]
+          // for a reservation, ['o', id, …] / ['s', id, …] for orders and shortages, ['d', key] a removal.
+          for (const row of d.c) {
+            if (row[0] === 'd') records.delete(row[1]);
+            else if (row[0] === 'r') {
+              const [, id, orderId, lineIndex, ruleId, stockItemId, quantity, start, end, status] = row;
+              records.set(`rsv:${id}`, {
+                kind: 'rsv',
+                id,
+                orderId,
+                lineIndex,
+                ruleId,
+                stockItemId,
+                quantity,
+                start,
+                end,
+                status,
+              });
+            } else records.set(`${row[0] === 'o' ? 'order' : 'short'}:${row[1]}`, { kind: row[0] });
           }
         }
         seq++;
