@@ -2,15 +2,24 @@ import type { Change, StateRecord } from '@circulate/availability/reservations';
 import type { ReservationEventPayload } from '@circulate/contracts';
 import { isDuplicateKeyError } from '@circulate/platform/persistence';
 import type { Connection } from 'mongoose';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { compactDecision, expandDecision, recordRow, rowRecord, type CompactDecision, type RecordRow } from './compact';
 
 export const LOG_COLLECTION = 'reservation_log';
 export const SNAPSHOT_COLLECTION = 'reservation_snapshots';
 /** Records per snapshot chunk (a chunk is one document, far below the 16 MB limit). */
-export const SNAPSHOT_CHUNK = 20_000;
+export const SNAPSHOT_CHUNK = 10_000;
 /** Point reads issued at once while reading a tail. */
 const READ_WINDOW = 32;
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+/**
+ * Lets timers and I/O run between CPU-heavy slices (a snapshot of 100,000 records takes seconds
+ * on a loaded machine): the owner must keep refreshing its lease meanwhile.
+ */
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface LoggedDecision {
   readonly changes: readonly Change[];
@@ -149,11 +158,13 @@ export class ReservationLog {
     const chunks = Math.max(1, Math.ceil(records.length / SNAPSHOT_CHUNK));
     for (let c = 0; c < chunks; c++) {
       const part = records.slice(c * SNAPSHOT_CHUNK, (c + 1) * SNAPSHOT_CHUNK);
+      await yieldToLoop();
+      const json = JSON.stringify(part.map(recordRow));
       const doc: ChunkDoc = {
         _id: `${tenantId}:snap:${String(seq).padStart(12, '0')}:${c}`,
         tenantId,
         count: part.length,
-        data: gzipSync(JSON.stringify(part.map(recordRow)), { level: 1 }),
+        data: await gzipAsync(json, { level: 1 }),
       };
       await this.chunks.replaceOne({ _id: doc._id }, doc, { upsert: true });
     }
@@ -176,7 +187,9 @@ export class ReservationLog {
     const records: StateRecord[] = [];
     for (const d of docs) {
       if (!d) return null; // an incomplete snapshot: load from the log alone
-      const rows = JSON.parse(gunzipSync(bytesOf(d.data)).toString('utf8')) as (RecordRow | StateRecord)[];
+      const text = (await gunzipAsync(bytesOf(d.data))).toString('utf8');
+      await yieldToLoop();
+      const rows = JSON.parse(text) as (RecordRow | StateRecord)[];
       for (const r of rows) records.push(Array.isArray(r) ? rowRecord(r) : r);
     }
     return { seq: pointer.seq, records };
