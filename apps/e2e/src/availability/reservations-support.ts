@@ -220,9 +220,13 @@ const engineItem = (id: string, quantity: number): FleetItem => ({ id, quantity 
  */
 export async function setUpFleet(stack: TestStack, tag: string): Promise<Fleet> {
   const post = async (path: string, body: unknown) => {
-    const res = await stack.http('POST', path, { body });
-    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
+    // A 503 on a loaded, shared machine (a write that timed out) is retried; nothing else is.
+    for (let attempt = 0; ; attempt++) {
+      const res = await stack.http('POST', path, { body });
+      if (res.status === 201) return res.body;
+      if (res.status !== 503 || attempt >= 5) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      await sleep(500);
+    }
   };
   const location = (await post('/locations', { name: `Shop ${tag}` })).id;
   const bike = await post('/skus', { code: `BIK-${tag}`, name: 'Bike' });
