@@ -45,6 +45,19 @@ async function call(nc: NatsConnection, name: string, data: unknown, timeout = 1
   return reply.err ? { ok: false as const, error: reply.err } : { ok: true as const, value: reply.response };
 }
 
+/** Setup calls on a shared, loaded machine: a 5xx (a write that timed out) is retried a few times. */
+async function setup(stack: TestStack, method: string, path: string, body?: unknown): Promise<any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (let attempt = 0; ; attempt++) {
+    const res = await stack.http(method, path, { body });
+    if (res.status < 300) return res.body;
+    if (res.status < 500 || attempt >= 5)
+      throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    log(`  ${method} ${path} → ${res.status}, retrying`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 async function owner(nc: NatsConnection, stack: TestStack): Promise<Instance | undefined> {
   const kv = await nc.jetstream().views.kv(tenantOwnerBucket());
   const e = await kv.get(leaseKvKey('acme'));
@@ -61,7 +74,7 @@ async function main(): Promise<void> {
     .createConnection(`${process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017'}/${stack.namespace}_availability`)
     .asPromise();
   try {
-    const locationId = (await ok(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
+    const locationId = (await setup(stack, 'POST', '/locations', { name: 'Bench shop' })).id;
     const base = { status: 'published', channels: { onlineStore: true, admin: true, checkIn: true }, priceTables: [] };
     const items: EngineStockItem[] = [];
     const listings: string[] = [];
@@ -69,8 +82,8 @@ async function main(): Promise<void> {
     log(`Registering ${SKUS * PER_SKU} serialized items over ${SKUS} SKUs…`);
     for (let s = 0; s < SKUS; s++) {
       const code = `RS-${String(s).padStart(3, '0')}`;
-      const sku = await ok(stack, 'POST', '/skus', { code, name: `Bench ${s}` });
-      const batch = await ok(stack, 'POST', '/stock-items/batch', {
+      const sku = await setup(stack, 'POST', '/skus', { code, name: `Bench ${s}` });
+      const batch = await setup(stack, 'POST', '/stock-items/batch', {
         skuId: sku.id,
         locationId,
         count: PER_SKU,
@@ -87,7 +100,7 @@ async function main(): Promise<void> {
           attributes: {},
         });
       }
-      const l = await ok(stack, 'POST', '/listings', {
+      const l = await setup(stack, 'POST', '/listings', {
         ...base,
         name: `Bench listing ${s}`,
         fulfillmentRules: [{ quantity: 1, match: { skuCodes: [code] } }],
