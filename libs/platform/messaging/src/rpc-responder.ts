@@ -21,6 +21,7 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { JSONCodec, Msg, Subscription } from 'nats';
+import { recordRpc } from './metrics';
 import { NatsConnectionService } from './nats-connection';
 import { rpcRoutesOf } from './rpc-handler';
 import { errorPayloadOf, rpcValidationPipe, validationError } from './rpc-server';
@@ -153,11 +154,15 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       const data = await requestDataOf(envelope.data, route.dataType);
       const response = await route.handler(ctx, data);
       if (msg.reply) msg.respond(codec.encode({ id, response, isDisposed: true }));
-      this.logger.debug({ subject: route.subject, requestId, ms: msSince(started) }, 'handled');
+      const ms = msSince(started);
+      recordRpc('server', route.name, 'ok', ms / 1000);
+      this.logger.debug({ subject: route.subject, requestId, ms }, 'handled');
     } catch (err) {
       const payload = errorPayloadOf(err, this.logger);
       if (msg.reply) msg.respond(codec.encode({ id, err: payload, isDisposed: true }));
-      this.logger.warn({ subject: route.subject, requestId, ms: msSince(started), code: payload.code }, 'failed');
+      const ms = msSince(started);
+      recordRpc('server', route.name, payload.code, ms / 1000);
+      this.logger.warn({ subject: route.subject, requestId, ms, code: payload.code }, 'failed');
     }
   }
 }
