@@ -19,6 +19,7 @@ const benches = [
     result: 'bench/results/reservations-core.json',
   },
   { name: 'reporting', file: 'bench/reporting.bench.ts', result: 'bench/results/reporting.json' },
+  { name: 'reservations', file: 'bench/reservations.bench.ts', result: 'bench/results/reservations.json' },
 ];
 
 // BENCH_ONLY=gateway,availability runs some phases; the summary still shows every result file.

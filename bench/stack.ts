@@ -8,19 +8,20 @@ import { round } from './stats';
 
 /**
  * Builds the apps (unless BENCH_SKIP_BUILD) and boots a fresh stack with `env`; the services
- * log at `logLevel` unless BENCH_LOG_LEVEL says otherwise.
+ * log at `logLevel` unless BENCH_LOG_LEVEL says otherwise; `replicas` of every domain service.
  */
 export async function bootBenchStack(
   log: (line: string) => void,
   env: Record<string, string> = {},
   logLevel = 'warn',
+  replicas = 1,
 ): Promise<TestStack> {
   if (!process.env['BENCH_SKIP_BUILD']) {
     log('Building the apps…');
     await buildApps(findRepoRoot(__dirname), 'ignore');
   }
   log('Booting the stack…');
-  return startTestStack({ env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? logLevel, ...env } });
+  return startTestStack({ replicas, env: { LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? logLevel, ...env } });
 }
 
 /** A call that must succeed: its body, or an error naming the call and its answer. */

@@ -7,7 +7,7 @@ import {
   type ReservationState,
 } from '@circulate/availability/reservations';
 import type { ReservationCommand, ReservationReply } from '@circulate/contracts';
-import type { LogEntry, LoggedDecision, ReservationLog } from './reservation-log';
+import { yieldToLoop, type LogEntry, type LoggedDecision, type ReservationLog } from './reservation-log';
 
 /** Folds log entries into the state (no listings needed: entries carry record changes). */
 export function foldEntries(state: ReservationState, entries: readonly LogEntry[]): number {
@@ -27,11 +27,18 @@ export async function loadTenant(log: ReservationLog, tenantId: string, state: R
   let seq = 0;
   const snap = await log.loadSnapshot(tenantId);
   if (snap) {
-    for (const r of snap.records) state.applyChange({ put: r });
+    // In slices, yielding between them: timers (the owner lease's refresh) keep running.
+    for (let i = 0; i < snap.records.length; i++) {
+      state.applyChange({ put: snap.records[i] });
+      if (i % 5000 === 4999) await yieldToLoop();
+    }
     seq = snap.seq;
   }
   const tail = await log.readAfter(tenantId, seq);
-  if (tail.length > 0) seq = foldEntries(state, tail);
+  for (let i = 0; i < tail.length; i += 50) {
+    seq = foldEntries(state, tail.slice(i, i + 50));
+    await yieldToLoop();
+  }
   return seq;
 }
 

@@ -2,14 +2,24 @@ import type { Change, StateRecord } from '@circulate/availability/reservations';
 import type { ReservationEventPayload } from '@circulate/contracts';
 import { isDuplicateKeyError } from '@circulate/platform/persistence';
 import type { Connection } from 'mongoose';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { compactDecision, expandDecision, recordRow, rowRecord, type CompactDecision, type RecordRow } from './compact';
 
 export const LOG_COLLECTION = 'reservation_log';
 export const SNAPSHOT_COLLECTION = 'reservation_snapshots';
 /** Records per snapshot chunk (a chunk is one document, far below the 16 MB limit). */
-export const SNAPSHOT_CHUNK = 20_000;
+export const SNAPSHOT_CHUNK = 10_000;
 /** Point reads issued at once while reading a tail. */
 const READ_WINDOW = 32;
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+/**
+ * Lets timers and I/O run between CPU-heavy slices (a snapshot of 100,000 records takes seconds
+ * on a loaded machine): the owner must keep refreshing its lease meanwhile.
+ */
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface LoggedDecision {
   readonly changes: readonly Change[];
@@ -43,7 +53,7 @@ interface EntryDoc {
   at: number;
   /** How many decisions `body` holds. */
   n: number;
-  /** JSON of `LoggedDecision[]`. */
+  /** JSON of the decisions in their compact form (see compact.ts). */
   body: string;
 }
 
@@ -58,7 +68,7 @@ interface ChunkDoc {
   _id: string;
   tenantId: string;
   count: number;
-  /** gzip of the JSON of `StateRecord[]`. */
+  /** gzip of the JSON of the records as rows (see compact.ts). */
   data: Buffer | { buffer: Uint8Array };
 }
 
@@ -113,7 +123,7 @@ export class ReservationLog {
         seq,
         at,
         n: decisions.length,
-        body: JSON.stringify(decisions),
+        body: JSON.stringify(decisions.map(compactDecision)),
       });
       return { ok: true, seq };
     } catch (err) {
@@ -124,7 +134,9 @@ export class ReservationLog {
 
   async read(tenantId: string, seq: number): Promise<LogEntry | null> {
     const doc = await this.entries.findOne({ _id: entryId(tenantId, seq) });
-    return doc ? { seq: doc.seq, at: doc.at, decisions: JSON.parse(doc.body) as LoggedDecision[] } : null;
+    if (!doc) return null;
+    const raw = JSON.parse(doc.body) as (CompactDecision | LoggedDecision)[];
+    return { seq: doc.seq, at: doc.at, decisions: raw.map(expandDecision) };
   }
 
   /** The contiguous entries after `seq`, read by `_id` (seq+1, seq+2, … until a miss). */
@@ -146,11 +158,13 @@ export class ReservationLog {
     const chunks = Math.max(1, Math.ceil(records.length / SNAPSHOT_CHUNK));
     for (let c = 0; c < chunks; c++) {
       const part = records.slice(c * SNAPSHOT_CHUNK, (c + 1) * SNAPSHOT_CHUNK);
+      await yieldToLoop();
+      const json = JSON.stringify(part.map(recordRow));
       const doc: ChunkDoc = {
         _id: `${tenantId}:snap:${String(seq).padStart(12, '0')}:${c}`,
         tenantId,
         count: part.length,
-        data: gzipSync(JSON.stringify(part), { level: 1 }),
+        data: await gzipAsync(json, { level: 1 }),
       };
       await this.chunks.replaceOne({ _id: doc._id }, doc, { upsert: true });
     }
@@ -173,7 +187,10 @@ export class ReservationLog {
     const records: StateRecord[] = [];
     for (const d of docs) {
       if (!d) return null; // an incomplete snapshot: load from the log alone
-      for (const r of JSON.parse(gunzipSync(bytesOf(d.data)).toString('utf8')) as StateRecord[]) records.push(r);
+      const text = (await gunzipAsync(bytesOf(d.data))).toString('utf8');
+      await yieldToLoop();
+      const rows = JSON.parse(text) as (RecordRow | StateRecord)[];
+      for (const r of rows) records.push(Array.isArray(r) ? rowRecord(r) : r);
     }
     return { seq: pointer.seq, records };
   }

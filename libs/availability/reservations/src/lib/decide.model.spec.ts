@@ -170,3 +170,135 @@ describe('reservation decider against a brute-force model', () => {
     );
   });
 });
+
+/*
+ * Unit-level commands against the same brute force: a swap to a named unit must be accepted
+ * exactly when that unit matches the rule and is free for the reservation's period (others' holds
+ * only); a partial hand-out marks just the named reservations; a partial return frees just those
+ * and ends the order with the last one.
+ */
+type UnitOp =
+  | { op: 'reserve'; orderId: string; lines: Line[] }
+  | { op: 'swapTo'; orderId: string; pick: number; to: string }
+  | { op: 'handOut'; orderId: string; picks: number[] }
+  | { op: 'return'; orderId: string; picks: number[] }
+  | { op: 'release'; orderId: string };
+const picks = fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 3 });
+const unitOpArb: fc.Arbitrary<UnitOp> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('reserve' as const),
+      orderId,
+      lines: fc.array(lineArb, { minLength: 1, maxLength: 2 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('swapTo' as const),
+      orderId,
+      pick: fc.integer({ min: 0, max: 5 }),
+      to: fc.constantFrom(...A_UNITS, POOL),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('handOut' as const), orderId, picks }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('return' as const), orderId, picks }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('release' as const), orderId }) },
+);
+
+type Held = {
+  id: string;
+  orderId: string;
+  ruleId: string;
+  stockItemId: string;
+  quantity: number;
+  start: number;
+  end: number;
+};
+
+function freeFor(held: Held[], r: Held, to: string): boolean {
+  const cap = to === POOL ? POOL_QTY : 1;
+  for (let d = 0; d < DAYS; d++) {
+    const t = day(d);
+    if (!(t >= r.start && t < r.end)) continue;
+    const used = held
+      .filter((h) => h.id !== r.id && h.stockItemId === to && t >= h.start && t < h.end)
+      .reduce((n, h) => n + h.quantity, 0);
+    if (used + r.quantity > cap) return false;
+  }
+  return true;
+}
+
+describe('reservation decider against a brute-force model: units named by the shop', () => {
+  it('swaps to a named unit exactly when it matches and is free; partial hand-out and return touch only the named', () => {
+    fc.assert(
+      fc.property(fc.array(unitOpArb, { minLength: 1, maxLength: 30 }), (ops) => {
+        const s = world([...A_UNITS.map((id) => unit(id, 'A')), pool(POOL, 'B', POOL_QTY)], LISTINGS);
+        const held = (): Held[] =>
+          [...s.records.values()].filter((r) => r.kind === 'rsv' && r.status !== 'conflict') as unknown as Held[];
+        let clock = 0;
+        for (const o of ops) {
+          const now = day(-100) + ++clock;
+          const order = s.order(o.orderId);
+          const active = order?.state === 'active';
+          const mine = s.reservationsOf(o.orderId);
+          if (o.op === 'reserve') {
+            exec(
+              s,
+              {
+                type: 'reserve',
+                orderId: o.orderId,
+                lines: o.lines.map((l) => ({
+                  listingId: l.listingId,
+                  start: day(l.from),
+                  end: day(l.to),
+                  quantity: l.quantity,
+                })),
+              },
+              now,
+            );
+          } else if (o.op === 'release') {
+            exec(s, { type: 'release', orderId: o.orderId }, now);
+          } else if (o.op === 'swapTo') {
+            const r = mine[o.pick % Math.max(1, mine.length)] as unknown as Held | undefined;
+            if (!active || !r) continue;
+            const matches = r.ruleId === 'rul_a' ? A_UNITS.includes(o.to) : o.to === POOL;
+            const expected = matches && o.to !== r.stockItemId && freeFor(held(), r, o.to);
+            const res = exec(s, { type: 'swap', orderId: o.orderId, reservationId: r.id, toStockItemId: o.to }, now);
+            expect(res.ok).toBe(expected);
+            const after = s.get(`rsv:${r.id}`) as unknown as Held;
+            expect(after.stockItemId).toBe(expected ? o.to : r.stockItemId);
+          } else {
+            const chosen = [...new Set(o.picks.filter((p) => p < mine.length).map((p) => mine[p].id))];
+            if (chosen.length === 0) continue;
+            const res = exec(
+              s,
+              { type: o.op === 'handOut' ? 'hand_out' : 'return', orderId: o.orderId, reservationIds: chosen },
+              now,
+            );
+            expect(res.ok).toBe(active);
+            if (!res.ok) continue;
+            const left = s.reservationsOf(o.orderId);
+            if (o.op === 'handOut') {
+              for (const r of left) {
+                const before = mine.find((m) => m.id === r.id);
+                expect(r.status).toBe(chosen.includes(r.id) ? 'out' : before?.status);
+              }
+            } else {
+              expect(left.map((r) => r.id).sort()).toEqual(
+                mine
+                  .filter((m) => !chosen.includes(m.id))
+                  .map((m) => m.id)
+                  .sort(),
+              );
+              expect(s.order(o.orderId)?.state).toBe(left.length === 0 ? 'released' : 'active');
+            }
+          }
+          expect(problems(s)).toEqual([]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

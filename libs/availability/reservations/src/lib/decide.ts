@@ -1,18 +1,14 @@
-import { allocate, type AllocationLine, type EngineListing } from '@circulate/availability/engine';
+import { allocate } from '@circulate/availability/engine';
 import {
   DomainError,
   ErrorCode,
-  type ErrorPayload,
   type ReservationCommand,
-  type ReservationEventPayload,
   type ReservationEventType,
   type ReservationReply,
   type ReserveCommand,
-  type ReserveLineInput,
 } from '@circulate/contracts';
 import {
   recordKey,
-  toAllocation,
   type Change,
   type OrderRecord,
   type ReservationRecord,
@@ -20,136 +16,22 @@ import {
   type StateRecord,
 } from './state';
 
-/** A decided command: the record changes to log, the events to publish, the caller's answer. */
-export interface Decision {
-  readonly changes: readonly Change[];
-  readonly events: readonly ReservationEventPayload[];
-  readonly reply: ReservationReply;
-}
+import {
+  activeOrder,
+  Draft,
+  linesKey,
+  listingOf,
+  putLines,
+  Refused,
+  refuse,
+  requestOf,
+  statusOf,
+  type DecideResult,
+} from './draft';
+import { extend, overdue, partialReturn, resolveConflicts, selected, swap } from './moves';
 
-export type DecideResult = { ok: true; decision: Decision } | { ok: false; error: ErrorPayload };
-
-/** Where a unit that is still out after its end stays blocked until: "until it is back". */
-export const UNTIL_BACK = 8.64e15;
-
-class Refused extends Error {
-  constructor(readonly payload: ErrorPayload) {
-    super(payload.message);
-  }
-}
-
-function refuse(code: ErrorCode, message: string, details?: Record<string, unknown>): never {
-  throw new Refused(new DomainError(code, message, undefined, details).toPayload());
-}
-
-/**
- * A scratch pad over the state: every change is applied at once (so later steps of the same
- * decision see it) and undone when the decision is made, leaving the state as it was.
- */
-class Draft {
-  readonly changes: Change[] = [];
-  private undo: Change[] = [];
-  readonly events: ReservationEventPayload[] = [];
-
-  constructor(
-    readonly state: ReservationState,
-    readonly now: number,
-  ) {}
-
-  put(r: StateRecord): void {
-    this.changes.push({ put: r });
-    this.undo.push(this.state.applyChange({ put: r }));
-  }
-
-  del(key: string): void {
-    if (!this.state.get(key)) return;
-    this.changes.push({ del: key });
-    this.undo.push(this.state.applyChange({ del: key }));
-  }
-
-  event(type: ReservationEventType, orderId: string | null, rsv: ReservationRecord[], removed: string[] = []): void {
-    this.events.push({ type, orderId, allocations: rsv.map(toAllocation), removed, at: this.now });
-  }
-
-  /** The changes that undo everything put so far, in the order to apply them. */
-  takeUndo(): Change[] {
-    const u = this.undo.reverse();
-    this.undo = [];
-    return u;
-  }
-
-  rollback(): void {
-    for (let i = this.undo.length - 1; i >= 0; i--) this.state.applyChange(this.undo[i]);
-    this.undo.length = 0;
-  }
-}
-
-function linesKey(lines: readonly ReserveLineInput[]): string {
-  return JSON.stringify(
-    lines.map((l) => [l.listingId, l.start, l.end, l.quantity ?? 1, l.variant ?? null, l.locationId ?? null]),
-  );
-}
-
-function requestOf(line: ReserveLineInput, end: number, quantity: number) {
-  return {
-    start: line.start,
-    end,
-    quantity,
-    variant: line.variant,
-    locationId: line.locationId,
-    timeZone: line.timeZone,
-  };
-}
-
-function listingOf(state: ReservationState, line: ReserveLineInput, field: string): EngineListing {
-  const listing = state.listings(line.listingId);
-  if (!listing) refuse(ErrorCode.NOT_FOUND, `${field}: listing ${line.listingId} was not found`);
-  return listing;
-}
-
-function activeOrder(state: ReservationState, orderId: string): OrderRecord {
-  const order = state.order(orderId);
-  if (!order) refuse(ErrorCode.NOT_FOUND, `order ${orderId} has no reservation`);
-  if (order.state !== 'active') {
-    refuse(ErrorCode.INVALID_STATE_TRANSITION, `the reservation of order ${orderId} is ${order.state}`);
-  }
-  return order;
-}
-
-/** Puts the allocation lines of one order line as reservation records; returns the new order record. */
-function putLines(
-  d: Draft,
-  order: OrderRecord,
-  lineIndex: number,
-  lines: readonly AllocationLine[],
-  status: 'held' | 'confirmed',
-  out: ReservationRecord[],
-): OrderRecord {
-  let next = order.nextRsv;
-  for (const a of lines) {
-    const r: ReservationRecord = {
-      kind: 'rsv',
-      id: `res_${order.id}_${next++}`,
-      orderId: order.id,
-      lineIndex,
-      ruleId: a.ruleId,
-      stockItemId: a.stockItemId,
-      quantity: a.quantity,
-      start: a.blocked.start,
-      end: a.blocked.end,
-      status,
-    };
-    d.put(r);
-    out.push(r);
-  }
-  const updated = { ...order, nextRsv: next };
-  d.put(updated);
-  return updated;
-}
-
-function statusOf(order: OrderRecord): 'held' | 'confirmed' {
-  return order.holdUntil === null ? 'confirmed' : 'held';
-}
+export { UNTIL_BACK } from './draft';
+export type { Decision, DecideResult } from './draft';
 
 function validateReserve(cmd: ReserveCommand): void {
   if (typeof cmd.orderId !== 'string' || cmd.orderId.length === 0)
@@ -268,172 +150,6 @@ function fillShortages(d: Draft): void {
   }
 }
 
-/**
- * Moves one reservation to other free matching units (never `avoid`); the first new line keeps
- * its id. Returns the new records, or null (and changes nothing) when nothing fits.
- */
-function move(d: Draft, r: ReservationRecord, avoid: string): ReservationRecord[] | null {
-  const { state } = d;
-  const order = state.order(r.orderId);
-  if (!order) return null;
-  const line = order.lines[r.lineIndex];
-  const listing = state.listings(line.listingId);
-  const rule = listing?.rules.find((x) => x.id === r.ruleId);
-  if (!listing || !rule) return null;
-  const blockerId = `__avoid_${r.id}`;
-  const avoidItem = state.index.getItem(avoid);
-  d.del(recordKey(r));
-  if (avoidItem) {
-    state.index.addReservation({
-      id: blockerId,
-      stockItemId: avoid,
-      quantity: avoidItem.quantity,
-      start: r.start,
-      end: r.end,
-    });
-  }
-  const single: EngineListing = { rules: [{ ...rule, quantity: r.quantity }], locationIds: listing.locationIds };
-  const res = allocate(state.index, single, requestOf(line, order.end ?? line.end, 1));
-  if (avoidItem) state.index.removeReservation(blockerId);
-  if (!res.ok) {
-    d.put(r);
-    return null;
-  }
-  const out: ReservationRecord[] = [];
-  let current: OrderRecord = order;
-  res.allocations.forEach((a, i) => {
-    let id = r.id;
-    if (i > 0) {
-      id = `res_${current.id}_${current.nextRsv}`;
-      current = { ...current, nextRsv: current.nextRsv + 1 };
-      d.put(current);
-    }
-    const moved: ReservationRecord = {
-      ...r,
-      id,
-      stockItemId: a.stockItemId,
-      quantity: a.quantity,
-      start: r.start,
-      end: r.end,
-      status: r.status === 'conflict' ? statusOf(current) : r.status,
-    };
-    d.put(moved);
-    out.push(moved);
-  });
-  return out;
-}
-
-function overBooked(state: ReservationState, unit: string, start: number, end: number): boolean {
-  const item = state.index.getItem(unit);
-  if (!item) return false;
-  return state.index.peakReserved(unit, start, end) > item.quantity;
-}
-
-/** Other reservations on `unit` overlapping [start, end), latest start first. */
-function othersOn(
-  state: ReservationState,
-  unit: string,
-  start: number,
-  end: number,
-  except: string,
-): ReservationRecord[] {
-  const out: ReservationRecord[] = [];
-  for (const e of state.index.reservationsOf(unit)) {
-    if (e.start >= end || e.end <= start) continue;
-    const r = state.records.get(`rsv:${e.id}`);
-    if (r?.kind === 'rsv' && r.orderId !== except) out.push(r);
-  }
-  return out.sort((a, b) => b.start - a.start);
-}
-
-function extend(d: Draft, orderId: string, end: number): ReservationReply {
-  const { state } = d;
-  const order = activeOrder(state, orderId);
-  const rsv = state.reservationsOf(orderId).filter((r) => r.status !== 'conflict');
-  const moved: ReservationRecord[] = [];
-  const extended: ReservationRecord[] = [];
-  for (const r of rsv) {
-    const line = order.lines[r.lineIndex];
-    const currentEnd = order.end ?? line.end;
-    if (!(end > currentEnd)) refuse(ErrorCode.INVALID_STATE_TRANSITION, 'end: must be after the current end');
-    const longer: ReservationRecord = { ...r, end: r.end + (end - currentEnd) };
-    d.put(longer);
-    extended.push(longer);
-    if (!overBooked(state, r.stockItemId, r.end, longer.end)) continue;
-    // Later bookings of this unit move to other free matching units, latest first.
-    for (const other of othersOn(state, r.stockItemId, r.end, longer.end, orderId)) {
-      const m = move(d, other, r.stockItemId);
-      if (m) moved.push(...m);
-      if (!overBooked(state, r.stockItemId, r.end, longer.end)) break;
-    }
-    if (overBooked(state, r.stockItemId, r.end, longer.end)) {
-      refuse(ErrorCode.UNAVAILABLE, `order ${orderId}: unit ${r.stockItemId} is booked after the current end`, {
-        stockItemId: r.stockItemId,
-      });
-    }
-  }
-  d.put({ ...(state.order(orderId) ?? order), end });
-  d.event('reservation.extended', orderId, extended);
-  if (moved.length > 0) d.event('reservation.moved', null, moved);
-  return { ok: true, order: state.view(orderId) };
-}
-
-function swap(d: Draft, orderId: string, reservationId: string): ReservationReply {
-  const { state } = d;
-  activeOrder(state, orderId);
-  const r = state.get(`rsv:${reservationId}`);
-  if (r?.kind !== 'rsv' || r.orderId !== orderId)
-    refuse(ErrorCode.NOT_FOUND, `reservation ${reservationId} was not found`);
-  const m = move(d, r, r.stockItemId);
-  if (!m) refuse(ErrorCode.UNAVAILABLE, `no other free unit matches reservation ${reservationId}`);
-  d.event('reservation.swapped', orderId, m);
-  return { ok: true, order: state.view(orderId) };
-}
-
-function overdue(d: Draft): ReservationReply {
-  const { state, now } = d;
-  const late = [...state.outRsv]
-    .map((k) => state.get(k))
-    .filter((r): r is ReservationRecord => r?.kind === 'rsv' && r.end <= now);
-  for (const r of late) {
-    const blocked: ReservationRecord = { ...r, end: UNTIL_BACK };
-    d.put(blocked);
-    d.event('reservation.overdue', r.orderId, [blocked]);
-    for (const other of othersOn(state, r.stockItemId, r.end, UNTIL_BACK, r.orderId)) {
-      if (!overBooked(state, r.stockItemId, other.start, other.end)) continue;
-      const m = move(d, other, r.stockItemId);
-      if (m) {
-        d.event('reservation.moved', other.orderId, m);
-        continue;
-      }
-      const c: ReservationRecord = { ...other, status: 'conflict' };
-      d.put(c);
-      d.event('reservation.conflicted', other.orderId, [c]);
-    }
-  }
-  return { ok: true, order: null };
-}
-
-/** Conflicted bookings get a unit back where one is free (their own first). */
-function resolveConflicts(d: Draft): void {
-  const { state } = d;
-  for (const k of [...state.conflicts]) {
-    const r = state.get(k);
-    if (r?.kind !== 'rsv') continue;
-    const order = state.order(r.orderId);
-    if (!order || order.state !== 'active') continue;
-    const back: ReservationRecord = { ...r, status: statusOf(order) };
-    d.put(back);
-    if (!overBooked(state, r.stockItemId, r.start, r.end)) {
-      d.event('reservation.moved', r.orderId, [back]);
-      continue;
-    }
-    d.put(r);
-    const m = move(d, r, r.stockItemId);
-    if (m) d.event('reservation.moved', r.orderId, m);
-  }
-}
-
 function run(d: Draft, cmd: ReservationCommand): ReservationReply {
   const { state, now } = d;
   switch (cmd.type) {
@@ -478,11 +194,11 @@ function run(d: Draft, cmd: ReservationCommand): ReservationReply {
       if (!Number.isFinite(cmd.end)) refuse(ErrorCode.VALIDATION_FAILED, 'end: a time in epoch ms');
       return extend(d, cmd.orderId, cmd.end);
     case 'swap':
-      return swap(d, cmd.orderId, cmd.reservationId);
+      return swap(d, cmd);
     case 'hand_out': {
       activeOrder(state, cmd.orderId);
       const out: ReservationRecord[] = [];
-      for (const r of state.reservationsOf(cmd.orderId)) {
+      for (const r of selected(state, cmd.orderId, cmd.reservationIds)) {
         if (r.status === 'out' || r.status === 'conflict') continue;
         const o: ReservationRecord = { ...r, status: 'out' };
         d.put(o);
@@ -493,7 +209,8 @@ function run(d: Draft, cmd: ReservationCommand): ReservationReply {
     }
     case 'return': {
       const order = activeOrder(state, cmd.orderId);
-      endOrder(d, order, 'released', 'reservation.returned');
+      if (cmd.reservationIds !== undefined) partialReturn(d, order, cmd.reservationIds);
+      else endOrder(d, order, 'released', 'reservation.returned');
       resolveConflicts(d);
       fillShortages(d);
       return { ok: true, order: state.view(cmd.orderId) };
