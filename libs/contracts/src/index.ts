@@ -12,3 +12,4 @@ export * from './inventory';
 export * from './catalog';
 export * from './availability';
 export * from './reporting';
+export * from './orders';
