@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
-  ErrorCode,
   ExtendOrderRequest,
   ListOrdersRequest,
   Page,
