@@ -18,6 +18,7 @@ const benches = [
     result: 'bench/results/reservations-core.json',
   },
   { name: 'reporting', file: 'bench/reporting.bench.ts', result: 'bench/results/reporting.json' },
+  { name: 'orders', file: 'bench/orders.bench.ts', result: 'bench/results/orders.json' },
 ];
 
 // BENCH_ONLY=gateway,availability runs some phases; the summary still shows every result file.
