@@ -1,40 +1,63 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { AvailabilityQueries } from '@circulate/availability/read-model';
 import {
   AvailabilityRpc,
   ListingAvailability,
   ListingAvailabilityRequest,
   ListingCalendar,
+  OrderReservationView,
   RebuildReport,
   RequestContext,
+  ReservationCommandRequest,
   rpcSubject,
   StockItemSchedule,
   StockItemScheduleRequest,
 } from '@circulate/contracts';
 import { RpcCtx, RpcData } from '@circulate/platform/messaging';
 import { ReadModelFeed } from './read-model-feed';
+import { validateCommand } from './reservations/command-validation';
+import { orderIdOf, ReservationsService } from './reservations/reservations.service';
 
+/** Every tenant-scoped request runs on the tenant's owner (ReservationsService routes it there). */
 @Controller()
 export class AvailabilityController {
   constructor(
-    private readonly queries: AvailabilityQueries,
+    private readonly reservations: ReservationsService,
     private readonly feed: ReadModelFeed,
   ) {}
 
   @MessagePattern(rpcSubject(AvailabilityRpc.checkAvailability))
-  check(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): ListingAvailability {
-    return this.queries.availability(ctx, data.id, data.query);
+  check(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): Promise<ListingAvailability> {
+    return this.reservations.execute(ctx, 'check', data) as Promise<ListingAvailability>;
   }
 
   @MessagePattern(rpcSubject(AvailabilityRpc.calendar))
-  calendar(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): ListingCalendar {
-    return this.queries.calendar(ctx, data.id, data.query);
+  calendar(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): Promise<ListingCalendar> {
+    return this.reservations.execute(ctx, 'calendar', data) as Promise<ListingCalendar>;
   }
 
   @MessagePattern(rpcSubject(AvailabilityRpc.stockItemSchedule))
-  schedule(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemScheduleRequest): StockItemSchedule {
-    return this.queries.schedule(ctx, data.id, data.query ?? {});
+  schedule(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemScheduleRequest): Promise<StockItemSchedule> {
+    return this.reservations.execute(ctx, 'schedule', data) as Promise<StockItemSchedule>;
+  }
+
+  /** A reservation command (reply: the order's reservations, or null for the timer's commands). */
+  @MessagePattern(rpcSubject(AvailabilityRpc.reservationCommand))
+  command(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: ReservationCommandRequest,
+  ): Promise<OrderReservationView | null> {
+    const command = validateCommand((data as { command?: unknown } | null)?.command);
+    return this.reservations.execute(ctx, 'command', { command }) as Promise<OrderReservationView | null>;
+  }
+
+  /** One order's reservations. */
+  @MessagePattern(rpcSubject(AvailabilityRpc.reservationOf))
+  reservationOf(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: { orderId: string },
+  ): Promise<OrderReservationView | null> {
+    return this.reservations.execute(ctx, 'of', { orderId: orderIdOf(data) }) as Promise<OrderReservationView | null>;
   }
 
   /** Rebuilds every replica's read model from the streams (admin; the gateway checks the role). */

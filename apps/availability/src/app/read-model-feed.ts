@@ -1,10 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ReadModel, type ReservationSource } from '@circulate/availability/read-model';
+import { NoReservations, ReadModel, type ReservationSource } from '@circulate/availability/read-model';
 import { AvailabilityBroadcast, eventStream, rpcSubject, type RebuildReport } from '@circulate/contracts';
 import { NatsConnectionService, replayStream, type ReplayHandle } from '@circulate/platform/messaging';
 import type { Subscription } from 'nats';
-
-export const RESERVATION_SOURCE = Symbol('ReservationSource');
 
 /**
  * Feeds this replica's in-memory read model from inventory's and catalog's streams: each replica
@@ -19,12 +17,15 @@ export class ReadModelFeed implements OnApplicationBootstrap, OnApplicationShutd
   private model: ReadModel;
   private replays: ReplayHandle[] = [];
   private broadcast?: Subscription;
+  private reservations: ReservationSource = new NoReservations();
 
-  constructor(
-    private readonly nats: NatsConnectionService,
-    private readonly reservations: ReservationSource,
-  ) {
-    this.model = new ReadModel(reservations);
+  constructor(private readonly nats: NatsConnectionService) {
+    this.model = new ReadModel();
+  }
+
+  /** Where reservations come from: told whenever a new model goes into service. */
+  attach(source: ReservationSource): void {
+    this.reservations = source;
   }
 
   /** The model in service. */
@@ -48,7 +49,7 @@ export class ReadModelFeed implements OnApplicationBootstrap, OnApplicationShutd
   /** Replays both streams from the start into a new model, then puts it in service. */
   async rebuild(): Promise<RebuildReport> {
     const started = performance.now();
-    const next = new ReadModel(this.reservations);
+    const next = new ReadModel();
     const replays = await Promise.all(
       (['inventory', 'catalog'] as const).map((s) =>
         replayStream(this.nats, eventStream(s), (e) => next.apply(e), this.logger),
@@ -57,6 +58,7 @@ export class ReadModelFeed implements OnApplicationBootstrap, OnApplicationShutd
     await Promise.all(replays.map((r) => r.caughtUp));
     const previous = this.replays;
     this.model = next;
+    this.reservations.modelInService(next);
     this.replays = replays;
     for (const r of previous) await r.stop();
     return { ...next.counts(), events: next.appliedEvents, ms: Math.round(performance.now() - started) };

@@ -1,3 +1,5 @@
+import { namespace, rpcSubject } from '../subjects';
+
 /** Request-reply names the availability service answers. */
 export const AvailabilityRpc = {
   checkAvailability: 'availability.listing.check.v1',
@@ -31,3 +33,21 @@ export function reservationEventName(type: string): string {
 export const AvailabilityBroadcast = {
   rebuild: 'availability.read-model.rebuild-all.v1',
 } as const;
+
+/**
+ * The key-value bucket of per-tenant reservation ownership (one key per tenant; short TTL, the
+ * owner refreshes it): `<ns>_availability_owners`.
+ */
+export function tenantOwnerBucket(): string {
+  return `${namespace()}_availability_owners`.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/**
+ * The core-NATS subject only a tenant's current owner subscribes to (no queue group): other
+ * replicas forward the tenant's reservation commands and reads here. The tenant id is
+ * hex-encoded (any id is a valid single token).
+ */
+export function tenantOwnerSubject(tenantId: string): string {
+  const hex = Array.from(new TextEncoder().encode(tenantId), (b) => b.toString(16).padStart(2, '0')).join('');
+  return rpcSubject(`availability.tenant.${hex}.v1`);
+}

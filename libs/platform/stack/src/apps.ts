@@ -118,6 +118,24 @@ export class AppProcesses {
     await Promise.all([...this.children.keys()].map((a) => this.stop(a)));
   }
 
+  /** Sends a signal to one running process (tests: SIGKILL a replica, SIGSTOP / SIGCONT it). */
+  signal(app: Instance, signal: NodeJS.Signals): void {
+    const child = this.children.get(app);
+    if (!child) throw new Error(`${app} is not running`);
+    child.kill(signal);
+  }
+
+  /** Resolves when the process has exited (after a SIGKILL, say); at once when it is not running. */
+  async exited(app: Instance): Promise<void> {
+    const child = this.children.get(app);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  }
+
+  pid(app: Instance): number | undefined {
+    return this.children.get(app)?.pid;
+  }
+
   running(app: Instance): boolean {
     return this.children.has(app);
   }

@@ -24,6 +24,7 @@ import {
   type RawQuery,
 } from './query-parsing';
 import type { ListingView, ReadModel, TenantState } from './read-model';
+import type { ScheduledReservation } from './reservation-source';
 
 /** At most this many excluded units per rule in an explanation (the answer stays small). */
 const MAX_EXCLUDED = 200;
@@ -87,8 +88,11 @@ export class AvailabilityQueries {
     if (!tenant || !tenant.stockItems.has(stockItemId)) throw notFound('stock item', stockItemId);
     const from = q.from ?? -Infinity;
     const to = q.to ?? Infinity;
-    const items = [...tenant.reservations.values()]
-      .filter((r) => r.stockItemId === stockItemId && r.start < to && r.end > from)
+    const items = tenant.index
+      .reservationsOf(stockItemId)
+      .filter((r) => r.start < to && r.end > from)
+      .map((r) => tenant.reservations.get(r.id))
+      .filter((r): r is ScheduledReservation => r !== undefined)
       .sort((a, b) => a.start - b.start)
       .map((r) => ({
         orderId: r.orderId,

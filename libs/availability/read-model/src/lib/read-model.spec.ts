@@ -1,5 +1,5 @@
 import { CatalogEvents, InventoryEvents, type EventEnvelope, type StockItem } from '@circulate/contracts';
-import { NoReservations, type ReservationSource, type ScheduledReservation } from './reservation-source';
+import type { ScheduledReservation } from './reservation-source';
 import { ReadModel } from './read-model';
 import { AvailabilityQueries } from './queries';
 
@@ -54,7 +54,7 @@ const query = { start: '2027-01-01T00:00:00Z', end: '2027-01-02T00:00:00Z' };
 
 describe('ReadModel', () => {
   it('ignores a snapshot no newer than the one it holds, so replays and redeliveries converge', () => {
-    const model = new ReadModel(new NoReservations());
+    const model = new ReadModel();
     const queries = new AvailabilityQueries(() => model);
     model.apply(listingEvent(1));
     model.apply(envelope(InventoryEvents.stockItemRegistered, { item: item('ski_1', 1) }));
@@ -66,7 +66,7 @@ describe('ReadModel', () => {
   });
 
   it('applies a SKU code change to linked items at once, keeping their overrides', () => {
-    const model = new ReadModel(new NoReservations());
+    const model = new ReadModel();
     model.apply(
       envelope(InventoryEvents.stockItemRegistered, {
         item: item('ski_1', 1, { overrides: { attributes: { size: 'S' } } }),
@@ -84,7 +84,7 @@ describe('ReadModel', () => {
     });
   });
 
-  it('takes reservations from its ReservationSource, the seam part 2 plugs into', () => {
+  it('answers with the reservations the owner folded into the tenant index (the ReservationSource seam)', () => {
     const r: ScheduledReservation = {
       id: 'res_1',
       stockItemId: 'ski_1',
@@ -97,11 +97,13 @@ describe('ReadModel', () => {
       periodEnd: 1,
       status: 'reserved',
     };
-    const source: ReservationSource = { reservationsOf: () => [r], subscribe: () => undefined };
-    const model = new ReadModel(source);
+    const model = new ReadModel();
     const queries = new AvailabilityQueries(() => model);
     model.apply(listingEvent(1));
     model.apply(envelope(InventoryEvents.stockItemRegistered, { item: item('ski_1', 1) }));
+    const tenant = model.ensure('acme');
+    tenant.index.addReservation(r);
+    tenant.reservations = { get: (id) => (id === r.id ? r : undefined) };
     expect(queries.availability(admin, 'lst_1', query).quantity).toBe(0);
     expect(
       queries.availability(admin, 'lst_1', { ...query, explain: 'true' }).explain?.[0].candidates[0].blockedBy,

@@ -10,7 +10,7 @@ import {
   type StockItem,
   type StockItemEvent,
 } from '@circulate/contracts';
-import type { ReservationSource, ScheduledReservation } from './reservation-source';
+import { NO_RESERVATION_DETAILS, type ReservationDetails } from './reservation-source';
 
 /** A listing as the read model keeps it: the engine's part plus what visibility and variants need. */
 export interface ListingView {
@@ -29,7 +29,8 @@ export class TenantState {
   readonly timeZones = new Map<string, string>();
   /** The last snapshot applied per stock item (version check, SKU re-derivation). */
   readonly stockItems = new Map<string, StockItem>();
-  readonly reservations = new Map<string, ScheduledReservation>();
+  /** Details of the reservations in `index` (set by the tenant's reservation owner, see ReservationSource). */
+  reservations: ReservationDetails = NO_RESERVATION_DETAILS;
 }
 
 function toEngineItem(item: StockItem): EngineStockItem {
@@ -84,19 +85,6 @@ export class ReadModel {
   private readonly tenants = new Map<string, TenantState>();
   private applied = 0;
 
-  constructor(private readonly reservations: ReservationSource) {
-    reservations.subscribe((tenantId, change) => {
-      const t = this.tenant(tenantId);
-      if (change.type === 'upsert') {
-        t.reservations.set(change.reservation.id, change.reservation);
-        t.index.addReservation(change.reservation);
-      } else {
-        t.reservations.delete(change.reservationId);
-        t.index.removeReservation(change.reservationId);
-      }
-    });
-  }
-
   /** Events applied since the last reset (a replay counts every one). */
   get appliedEvents(): number {
     return this.applied;
@@ -122,6 +110,16 @@ export class ReadModel {
   /** The tenant's state, or undefined when no event of it has been seen. */
   find(tenantId: string): TenantState | undefined {
     return this.tenants.get(tenantId);
+  }
+
+  /** The tenant's state, created empty when no event of it has been seen yet. */
+  ensure(tenantId: string): TenantState {
+    return this.tenant(tenantId);
+  }
+
+  /** Every tenant seen so far. */
+  tenantIds(): string[] {
+    return [...this.tenants.keys()];
   }
 
   /** Forgets everything (before a rebuild from the streams). */
@@ -186,10 +184,6 @@ export class ReadModel {
     let t = this.tenants.get(tenantId);
     if (!t) {
       t = new TenantState();
-      for (const r of this.reservations.reservationsOf(tenantId)) {
-        t.reservations.set(r.id, r);
-        t.index.addReservation(r);
-      }
       this.tenants.set(tenantId, t);
     }
     return t;

@@ -1,4 +1,5 @@
 import type { EngineReservation } from '@circulate/availability/engine';
+import type { ReadModel } from './read-model';
 
 /** One line of a unit's schedule, as `GET /stock-items/{id}/reservations` shows it. */
 export interface ScheduledReservation extends EngineReservation {
@@ -10,30 +11,28 @@ export interface ScheduledReservation extends EngineReservation {
   readonly status: string;
 }
 
-/**
- * The one place reservations enter the engine state. The read model asks its source for a
- * tenant's reservations when it loads the tenant and is told of every later change through
- * `subscribe`. Part 2 (the per-tenant reservation log) implements this; until then
- * `NoReservations` holds none.
- */
-export interface ReservationSource {
-  /** Every live reservation of the tenant (loaded once per tenant). */
-  reservationsOf(tenantId: string): Iterable<ScheduledReservation>;
-  /** Calls `listener` for every reservation added, replaced (same id) or removed later on. */
-  subscribe(listener: (tenantId: string, change: ReservationChange) => void): void;
+/** What a tenant's reservations say about one reservation id held in its engine index. */
+export interface ReservationDetails {
+  get(reservationId: string): ScheduledReservation | undefined;
 }
 
-export type ReservationChange =
-  | { readonly type: 'upsert'; readonly reservation: ScheduledReservation }
-  | { readonly type: 'remove'; readonly reservationId: string };
+/** A tenant whose reservations nobody on this replica holds. */
+export const NO_RESERVATION_DETAILS: ReservationDetails = { get: () => undefined };
 
-/** The source until reservations exist: none, ever. */
+/**
+ * The one place reservations enter the engine state. The owner of a tenant's reservations (the
+ * availability service's reservation log, issue 12) folds them into the tenant's
+ * `TenantState.index` (items and reservations in one index: a check sees both) and sets
+ * `TenantState.reservations` to describe them. When a rebuilt read model goes into service the
+ * source is told and moves every tenant it holds into the new model's states.
+ */
+export interface ReservationSource {
+  modelInService(model: ReadModel): void;
+}
+
+/** A replica that holds no reservations (tests, or a read model without the log). */
 export class NoReservations implements ReservationSource {
-  reservationsOf(): Iterable<ScheduledReservation> {
-    return [];
-  }
-
-  subscribe(): void {
-    // Nothing ever changes.
+  modelInService(): void {
+    // Nothing to move.
   }
 }

@@ -1,4 +1,4 @@
-import { allocate, type AllocationLine, type EngineListing } from '@circulate/availability/engine';
+import { allocate, ruleMatchesItem, type AllocationLine, type EngineListing } from '@circulate/availability/engine';
 import {
   DomainError,
   ErrorCode,
@@ -378,16 +378,79 @@ function extend(d: Draft, orderId: string, end: number): ReservationReply {
   return { ok: true, order: state.view(orderId) };
 }
 
-function swap(d: Draft, orderId: string, reservationId: string): ReservationReply {
+function swap(d: Draft, cmd: Extract<ReservationCommand, { type: 'swap' }>): ReservationReply {
   const { state } = d;
+  const { orderId, reservationId } = cmd;
   activeOrder(state, orderId);
   const r = state.get(`rsv:${reservationId}`);
   if (r?.kind !== 'rsv' || r.orderId !== orderId)
     refuse(ErrorCode.NOT_FOUND, `reservation ${reservationId} was not found`);
+  if (cmd.toStockItemId !== undefined) {
+    const moved = moveToUnit(d, r, cmd.toStockItemId);
+    d.event('reservation.swapped', orderId, [moved]);
+    return { ok: true, order: state.view(orderId) };
+  }
   const m = move(d, r, r.stockItemId);
   if (!m) refuse(ErrorCode.UNAVAILABLE, `no other free unit matches reservation ${reservationId}`);
   d.event('reservation.swapped', orderId, m);
   return { ok: true, order: state.view(orderId) };
+}
+
+/** Moves a reservation to one named unit (a scanned one): it must match the rule, stand where the line allows, and be free. */
+function moveToUnit(d: Draft, r: ReservationRecord, unit: string): ReservationRecord {
+  const { state } = d;
+  const field = 'toStockItemId';
+  if (unit === r.stockItemId)
+    refuse(ErrorCode.INVALID_STATE_TRANSITION, `${field}: the reservation is on ${unit} already`);
+  const item = state.index.getItem(unit);
+  if (!item) refuse(ErrorCode.NOT_FOUND, `${field}: stock item ${unit} was not found`);
+  const order = state.order(r.orderId);
+  const line = order?.lines[r.lineIndex];
+  const listing = line ? state.listings(line.listingId) : undefined;
+  const rule = listing?.rules.find((x) => x.id === r.ruleId);
+  if (!line || !listing || !rule || !ruleMatchesItem(rule, item, line.variant ?? {})) {
+    refuse(ErrorCode.UNAVAILABLE, `${field}: stock item ${unit} does not match the reserved rule`, {
+      stockItemId: unit,
+    });
+  }
+  const locations = line.locationId !== undefined ? [line.locationId] : listing.locationIds;
+  if (item.status !== 'in_use' || (locations.length > 0 && !locations.includes(item.locationId))) {
+    refuse(ErrorCode.UNAVAILABLE, `${field}: stock item ${unit} is not in use at the line's location`, {
+      stockItemId: unit,
+    });
+  }
+  if (state.index.peakReserved(unit, r.start, r.end) + r.quantity > item.quantity) {
+    refuse(ErrorCode.UNAVAILABLE, `${field}: stock item ${unit} is not free for the period`, { stockItemId: unit });
+  }
+  const moved: ReservationRecord = { ...r, stockItemId: unit };
+  d.put(moved);
+  return moved;
+}
+
+/** The order's reservations named in `ids` (all when absent); NOT_FOUND for an id not the order's. */
+function selected(state: ReservationState, orderId: string, ids: readonly string[] | undefined): ReservationRecord[] {
+  const all = state.reservationsOf(orderId);
+  if (ids === undefined) return all;
+  const wanted = new Set(ids);
+  for (const id of wanted) {
+    if (!all.some((r) => r.id === id))
+      refuse(ErrorCode.NOT_FOUND, `reservationIds: ${id} is not a reservation of order ${orderId}`);
+  }
+  return all.filter((r) => wanted.has(r.id));
+}
+
+/** Some of an order's units are back: those block nothing any more; the order ends when none is left. */
+function partialReturn(d: Draft, order: OrderRecord, ids: readonly string[]): void {
+  const { state } = d;
+  const back = selected(state, order.id, ids);
+  for (const r of back) d.del(recordKey(r));
+  if (state.keysOf(order.id).length === 0) d.put({ ...order, state: 'released' });
+  d.event(
+    'reservation.returned',
+    order.id,
+    [],
+    back.map((r) => r.id),
+  );
 }
 
 function overdue(d: Draft): ReservationReply {
@@ -478,11 +541,11 @@ function run(d: Draft, cmd: ReservationCommand): ReservationReply {
       if (!Number.isFinite(cmd.end)) refuse(ErrorCode.VALIDATION_FAILED, 'end: a time in epoch ms');
       return extend(d, cmd.orderId, cmd.end);
     case 'swap':
-      return swap(d, cmd.orderId, cmd.reservationId);
+      return swap(d, cmd);
     case 'hand_out': {
       activeOrder(state, cmd.orderId);
       const out: ReservationRecord[] = [];
-      for (const r of state.reservationsOf(cmd.orderId)) {
+      for (const r of selected(state, cmd.orderId, cmd.reservationIds)) {
         if (r.status === 'out' || r.status === 'conflict') continue;
         const o: ReservationRecord = { ...r, status: 'out' };
         d.put(o);
@@ -493,7 +556,8 @@ function run(d: Draft, cmd: ReservationCommand): ReservationReply {
     }
     case 'return': {
       const order = activeOrder(state, cmd.orderId);
-      endOrder(d, order, 'released', 'reservation.returned');
+      if (cmd.reservationIds !== undefined) partialReturn(d, order, cmd.reservationIds);
+      else endOrder(d, order, 'released', 'reservation.returned');
       resolveConflicts(d);
       fillShortages(d);
       return { ok: true, order: state.view(cmd.orderId) };

@@ -70,10 +70,35 @@ export class ReservationState {
   readonly outRsv = new Set<string>();
   readonly conflicts = new Set<string>();
 
+  private indexValue: AvailabilityIndex;
+
   constructor(
-    readonly index: AvailabilityIndex,
+    index: AvailabilityIndex,
     readonly listings: ListingLookup,
-  ) {}
+  ) {
+    this.indexValue = index;
+  }
+
+  /** The engine index the reservations are folded into (the read model's, shared with its items). */
+  get index(): AvailabilityIndex {
+    return this.indexValue;
+  }
+
+  /**
+   * Moves every reservation of this state out of its index into `next`: a rebuilt read model's
+   * index when it goes into service, or a detached one when the tenant is dropped (the read
+   * model then shows none of them, and a late undo of a lost append touches nothing shared).
+   */
+  rebind(next: AvailabilityIndex): void {
+    const previous = this.indexValue;
+    if (previous === next) return;
+    for (const r of this.records.values()) {
+      if (r.kind !== 'rsv' || r.status === 'conflict') continue;
+      previous.removeReservation(r.id);
+      next.addReservation(engineReservation(r));
+    }
+    this.indexValue = next;
+  }
 
   get(key: string): StateRecord | undefined {
     return this.records.get(key);
@@ -134,13 +159,7 @@ export class ReservationState {
     }
     if (r.status === 'conflict') this.conflicts.add(key);
     else {
-      this.index.addReservation({
-        id: r.id,
-        stockItemId: r.stockItemId,
-        quantity: r.quantity,
-        start: r.start,
-        end: r.end,
-      });
+      this.index.addReservation(engineReservation(r));
       if (r.status === 'out') this.outRsv.add(key);
     }
   }
@@ -164,6 +183,10 @@ export class ReservationState {
     this.outRsv.delete(key);
     if (r.status !== 'conflict') this.index.removeReservation(r.id);
   }
+}
+
+function engineReservation(r: ReservationRecord) {
+  return { id: r.id, stockItemId: r.stockItemId, quantity: r.quantity, start: r.start, end: r.end };
 }
 
 export function toAllocation(r: ReservationRecord): ReservationAllocation {
