@@ -3,6 +3,7 @@ import { MessagePattern } from '@nestjs/microservices';
 import {
   PoolReportRow,
   PoolsReportRpc,
+  RenderedReportPage,
   ReportingRpc,
   ReportPage,
   RequestContext,
@@ -25,22 +26,31 @@ export class ReportsController {
   ) {}
 
   @MessagePattern(rpcSubject(ReportingRpc.stockItems))
-  stockItems(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemsReportRpc): ReportPage<StockItemReportRow> {
+  stockItems(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: StockItemsReportRpc,
+  ): ReportPage<StockItemReportRow> | RenderedReportPage {
     return this.reports.stockItems(ctx, data);
   }
 
   @MessagePattern(rpcSubject(ReportingRpc.skus))
-  skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> {
+  skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> | RenderedReportPage {
     return this.reports.skus(ctx, data);
   }
 
   @MessagePattern(rpcSubject(ReportingRpc.underPerformers))
-  underPerformers(@RpcCtx() ctx: RequestContext, @RpcData() data: UnderPerformersRpc): ReportPage<UnderPerformerRow> {
+  underPerformers(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: UnderPerformersRpc,
+  ): ReportPage<UnderPerformerRow> | RenderedReportPage {
     return this.reports.underPerformers(ctx, data);
   }
 
   @MessagePattern(rpcSubject(ReportingRpc.pools))
-  pools(@RpcCtx() ctx: RequestContext, @RpcData() data: PoolsReportRpc): ReportPage<PoolReportRow> {
+  pools(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: PoolsReportRpc,
+  ): ReportPage<PoolReportRow> | RenderedReportPage {
     return this.reports.pools(ctx, data);
   }
 
