@@ -94,17 +94,19 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
   }
 
   /**
-   * Writes the order's new state with its events in one document write, if nobody changed it
-   * since `expectedVersion` (writers also take the order's lock: FerretDB's condition is
-   * read-modify-write).
+   * Writes the order's new state with its events in one document write. The filter is `_id`
+   * alone: FerretDB v1 answers any other filter (`_id` + version included) by scanning the
+   * collection while holding SQLite's write lock, which under load stalled every write for
+   * seconds. Writers of one order take its lock (KeyedMutex across replicas) and read it inside
+   * that lock, so `expectedVersion` is checked against that read; a new order is written only by
+   * the request that inserted it (the recovery sweep waits ORDERS_PENDING_GRACE_MS and locks).
    */
   async save(next: StoredOrder, expectedVersion: number, events: EventEnvelope[]): Promise<void> {
     const { _id, ...fields } = this.toDoc(next);
+    if (next.version !== expectedVersion + 1)
+      throw new Error(`order ${next.id}: version ${next.version} does not follow ${expectedVersion}`);
     const res = await this.model
-      .updateOne(
-        { _id, version: expectedVersion },
-        { $set: fields, ...(events.length ? { $push: { _outbox: { $each: events } } } : {}) },
-      )
+      .updateOne({ _id }, { $set: fields, ...(events.length ? { $push: { _outbox: { $each: events } } } : {}) })
       .exec();
     if (res.matchedCount === 0)
       throw new DomainError(ErrorCode.CONFLICT, `order ${next.id} changed meanwhile; read it again and retry`);
