@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
-  AvailabilityRpc,
+  AvailabilityCalls,
   ListingAvailability,
   ListingAvailabilityRequest,
   ListingCalendar,
@@ -9,11 +8,10 @@ import {
   RebuildReport,
   RequestContext,
   ReservationCommandRequest,
-  rpcSubject,
   StockItemSchedule,
   StockItemScheduleRequest,
 } from '@circulate/contracts';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 import { ReadModelFeed } from './read-model-feed';
 import { validateCommand } from './reservations/command-validation';
 import { orderIdOf, ReservationsService } from './reservations/reservations.service';
@@ -26,23 +24,23 @@ export class AvailabilityController {
     private readonly feed: ReadModelFeed,
   ) {}
 
-  @MessagePattern(rpcSubject(AvailabilityRpc.checkAvailability))
+  @Handles(AvailabilityCalls.checkAvailability)
   check(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): Promise<ListingAvailability> {
     return this.reservations.execute(ctx, 'check', data) as Promise<ListingAvailability>;
   }
 
-  @MessagePattern(rpcSubject(AvailabilityRpc.calendar))
+  @Handles(AvailabilityCalls.calendar)
   calendar(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): Promise<ListingCalendar> {
     return this.reservations.execute(ctx, 'calendar', data) as Promise<ListingCalendar>;
   }
 
-  @MessagePattern(rpcSubject(AvailabilityRpc.stockItemSchedule))
+  @Handles(AvailabilityCalls.stockItemSchedule)
   schedule(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemScheduleRequest): Promise<StockItemSchedule> {
     return this.reservations.execute(ctx, 'schedule', data) as Promise<StockItemSchedule>;
   }
 
   /** A reservation command (reply: the order's reservations, or null for the timer's commands). */
-  @MessagePattern(rpcSubject(AvailabilityRpc.reservationCommand))
+  @Handles(AvailabilityCalls.reservationCommand)
   command(
     @RpcCtx() ctx: RequestContext,
     @RpcData() data: ReservationCommandRequest,
@@ -52,7 +50,7 @@ export class AvailabilityController {
   }
 
   /** One order's reservations. */
-  @MessagePattern(rpcSubject(AvailabilityRpc.reservationOf))
+  @Handles(AvailabilityCalls.reservationOf)
   reservationOf(
     @RpcCtx() ctx: RequestContext,
     @RpcData() data: { orderId: string },
@@ -61,7 +59,7 @@ export class AvailabilityController {
   }
 
   /** Rebuilds every replica's read model from the streams (admin; the gateway checks the role). */
-  @MessagePattern(rpcSubject(AvailabilityRpc.rebuildReadModel))
+  @Handles(AvailabilityCalls.rebuildReadModel)
   rebuild(@RpcCtx() _ctx: RequestContext): Promise<RebuildReport> {
     return this.feed.rebuildAll();
   }

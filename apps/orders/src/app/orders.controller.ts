@@ -1,5 +1,4 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   CreateOrderRequest,
   ExtendOrderRequest,
@@ -7,14 +6,13 @@ import {
   ListOrdersRequest,
   Order,
   OrderIdRequest,
-  OrdersRpc,
+  OrdersCalls,
   Page,
   RequestContext,
   ReturnRequest,
-  rpcSubject,
 } from '@circulate/contracts';
 import { OrderCreation, OrderLifecycle, OrderScanning } from '@circulate/orders/data-access';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()
 export class OrdersController {
@@ -24,47 +22,47 @@ export class OrdersController {
     private readonly scanning: OrderScanning,
   ) {}
 
-  @MessagePattern(rpcSubject(OrdersRpc.createOrder))
+  @Handles(OrdersCalls.createOrder)
   create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateOrderRequest): Promise<Order> {
     return this.creation.create(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.getOrder))
+  @Handles(OrdersCalls.getOrder)
   get(@RpcCtx() ctx: RequestContext, @RpcData() data: OrderIdRequest): Promise<Order> {
     return this.life.get(ctx, data.id);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.listOrders))
+  @Handles(OrdersCalls.listOrders)
   list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListOrdersRequest): Promise<Page<Order>> {
     return this.life.list(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.confirmOrder))
+  @Handles(OrdersCalls.confirmOrder)
   confirm(@RpcCtx() ctx: RequestContext, @RpcData() data: OrderIdRequest): Promise<Order> {
     return this.life.confirm(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.cancelOrder))
+  @Handles(OrdersCalls.cancelOrder)
   cancel(@RpcCtx() ctx: RequestContext, @RpcData() data: OrderIdRequest): Promise<Order> {
     return this.life.cancel(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.extendOrder))
+  @Handles(OrdersCalls.extendOrder)
   extend(@RpcCtx() ctx: RequestContext, @RpcData() data: ExtendOrderRequest): Promise<Order> {
     return this.life.extend(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.handOut))
+  @Handles(OrdersCalls.handOut)
   handOut(@RpcCtx() ctx: RequestContext, @RpcData() data: HandOutRequest): Promise<Order> {
     return this.scanning.handOut(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.returnUnits))
+  @Handles(OrdersCalls.returnUnits)
   returnUnits(@RpcCtx() ctx: RequestContext, @RpcData() data: ReturnRequest): Promise<Order> {
     return this.scanning.returnUnits(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(OrdersRpc.completeOrder))
+  @Handles(OrdersCalls.completeOrder)
   complete(@RpcCtx() ctx: RequestContext, @RpcData() data: OrderIdRequest): Promise<Order> {
     return this.life.complete(ctx, data);
   }

@@ -1,13 +1,11 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   PoolReportRow,
   PoolsReportRpc,
   RenderedReportPage,
-  ReportingRpc,
+  ReportingCalls,
   ReportPage,
   RequestContext,
-  rpcSubject,
   SkuReportRow,
   SkusReportRpc,
   StockItemReportRow,
@@ -16,7 +14,7 @@ import {
   UnderPerformersRpc,
 } from '@circulate/contracts';
 import { ReportingProjections, ReportsService } from '@circulate/reporting/data-access';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()
 export class ReportsController {
@@ -25,7 +23,7 @@ export class ReportsController {
     private readonly projections: ReportingProjections,
   ) {}
 
-  @MessagePattern(rpcSubject(ReportingRpc.stockItems))
+  @Handles(ReportingCalls.stockItems)
   stockItems(
     @RpcCtx() ctx: RequestContext,
     @RpcData() data: StockItemsReportRpc,
@@ -33,12 +31,12 @@ export class ReportsController {
     return this.reports.stockItems(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.skus))
+  @Handles(ReportingCalls.skus)
   skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> | RenderedReportPage {
     return this.reports.skus(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.underPerformers))
+  @Handles(ReportingCalls.underPerformers)
   underPerformers(
     @RpcCtx() ctx: RequestContext,
     @RpcData() data: UnderPerformersRpc,
@@ -46,7 +44,7 @@ export class ReportsController {
     return this.reports.underPerformers(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.pools))
+  @Handles(ReportingCalls.pools)
   pools(
     @RpcCtx() ctx: RequestContext,
     @RpcData() data: PoolsReportRpc,
@@ -55,12 +53,12 @@ export class ReportsController {
   }
 
   /** Operators only (no gateway route): `tools/reporting-rebuild.ts`. */
-  @MessagePattern(rpcSubject(ReportingRpc.rebuild))
+  @Handles(ReportingCalls.rebuild)
   rebuild(): Promise<{ applied: number }> {
     return this.projections.rebuild();
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.status))
+  @Handles(ReportingCalls.status)
   status(): Promise<{ applied: number; pending: Record<string, number> }> {
     return this.projections.status();
   }

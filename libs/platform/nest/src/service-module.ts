@@ -31,6 +31,7 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
         publishesEvents: true,
         outbox: true,
         readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
+        serveRpc: true,
       }),
       ...(spec.imports ?? []),
     ],

@@ -9,7 +9,7 @@ import {
   FieldError,
   FulfillmentRule,
   IdPrefix,
-  InventoryRpc,
+  InventoryCalls,
   Listing,
   ListingChangedEvent,
   ListingChannel,
@@ -368,7 +368,7 @@ export class ListingsService {
       await Promise.all(
         chunk.map(async (id, j) => {
           try {
-            await this.rpc.request(InventoryRpc.getLocation, ctx, { id });
+            await this.rpc.call(InventoryCalls.getLocation, ctx, { id });
           } catch (err) {
             if (err instanceof DomainError && err.code === ErrorCode.NOT_FOUND) {
               errors.push({ field: `locationIds[${i + j}]`, message: `location ${id} does not exist` });

@@ -1,21 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AvailabilityRpc,
-  CatalogRpc,
+  AvailabilityCalls,
+  CatalogCalls,
   DomainError,
   ErrorCode,
-  InventoryRpc,
+  InventoryCalls,
   Listing,
   ListingAvailability,
   Location,
   OrderReservationView,
   RequestContext,
   ReservationCommand,
+  RpcDef,
+  HandOutCommand,
+  ReturnCommand,
+  RecordOrderIncomeCommand,
+  MarkSoldCommand,
   StockItem,
 } from '@circulate/contracts';
 import { RpcClient } from '@circulate/platform/messaging';
 
-export type InventoryOrderCommand = 'handOut' | 'returnUnits' | 'recordOrderIncome' | 'markSold';
+/** Inventory's four order commands and their payloads. */
+export interface InventoryCommandData {
+  handOut: HandOutCommand;
+  returnUnits: ReturnCommand;
+  recordOrderIncome: RecordOrderIncomeCommand;
+  markSold: MarkSoldCommand;
+}
+export type InventoryOrderCommand = keyof InventoryCommandData;
 
 /**
  * What the orders service needs of the other services: the seam its unit tests replace with a
@@ -32,10 +44,10 @@ export abstract class OrderDeps {
     query: Record<string, string>,
   ): Promise<ListingAvailability>;
   abstract lookup(ctx: RequestContext, code: string): Promise<StockItem | null>;
-  abstract inventory(
+  abstract inventory<K extends InventoryOrderCommand>(
     ctx: RequestContext,
-    command: InventoryOrderCommand,
-    data: Record<string, unknown>,
+    command: K,
+    data: InventoryCommandData[K],
   ): Promise<StockItem>;
 }
 
@@ -55,30 +67,34 @@ export class RpcOrderDeps extends OrderDeps {
   }
 
   listing(ctx: RequestContext, id: string): Promise<Listing | null> {
-    return orNull(this.rpc.request<Listing>(CatalogRpc.getListing, ctx, { id }));
+    return orNull(this.rpc.call(CatalogCalls.getListing, ctx, { id }));
   }
 
   location(ctx: RequestContext, id: string): Promise<Location | null> {
-    return orNull(this.rpc.request<Location>(InventoryRpc.getLocation, ctx, { id }));
+    return orNull(this.rpc.call(InventoryCalls.getLocation, ctx, { id }));
   }
 
   reservation(ctx: RequestContext, command: ReservationCommand): Promise<OrderReservationView | null> {
-    return this.rpc.request(AvailabilityRpc.reservationCommand, ctx, { command });
+    return this.rpc.call(AvailabilityCalls.reservationCommand, ctx, { command });
   }
 
   reservationOf(ctx: RequestContext, orderId: string): Promise<OrderReservationView | null> {
-    return orNull(this.rpc.request<OrderReservationView | null>(AvailabilityRpc.reservationOf, ctx, { orderId }));
+    return orNull(this.rpc.call(AvailabilityCalls.reservationOf, ctx, { orderId }));
   }
 
   availability(ctx: RequestContext, listingId: string, query: Record<string, string>): Promise<ListingAvailability> {
-    return this.rpc.request(AvailabilityRpc.checkAvailability, ctx, { id: listingId, query });
+    return this.rpc.call(AvailabilityCalls.checkAvailability, ctx, { id: listingId, query });
   }
 
   lookup(ctx: RequestContext, code: string): Promise<StockItem | null> {
-    return orNull(this.rpc.request<StockItem>(InventoryRpc.lookupStockItem, ctx, { code }));
+    return orNull(this.rpc.call(InventoryCalls.lookupStockItem, ctx, { code }));
   }
 
-  inventory(ctx: RequestContext, command: InventoryOrderCommand, data: Record<string, unknown>): Promise<StockItem> {
-    return this.rpc.request(InventoryRpc[command], ctx, data);
+  inventory<K extends InventoryOrderCommand>(
+    ctx: RequestContext,
+    command: K,
+    data: InventoryCommandData[K],
+  ): Promise<StockItem> {
+    return this.rpc.call(InventoryCalls[command] as unknown as RpcDef<InventoryCommandData[K], StockItem>, ctx, data);
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '@circulate/contracts';
 import { KeyedMutex, OutboxRelay } from '@circulate/platform/messaging';
 import { OrderCreation } from './order-creation.service';
-import { InventoryOrderCommand, OrderDeps } from './order-deps';
+import { InventoryCommandData, InventoryOrderCommand, OrderDeps } from './order-deps';
 import { OrderLifecycle } from './order-lifecycle.service';
 import type { OrderRepository } from './order.repository';
 import { OrderScanning } from './order-scanning.service';
@@ -72,9 +72,9 @@ export class FakeDeps extends OrderDeps {
   async lookup(_: RequestContext, code: string): Promise<StockItem | null> {
     return this.units.find((u) => u.item.codes.includes(code))?.item ?? null;
   }
-  async inventory(_: RequestContext, command: InventoryOrderCommand, data: Record<string, unknown>) {
-    this.calls.push({ command, data });
-    return this.units.find((u) => u.item.id === data['stockItemId'])?.item as StockItem;
+  async inventory<K extends InventoryOrderCommand>(_: RequestContext, command: K, data: InventoryCommandData[K]) {
+    this.calls.push({ command, data: data as unknown as Record<string, unknown> });
+    return this.units.find((u) => u.item.id === data.stockItemId)?.item as StockItem;
   }
   async availability() {
     return { available: false, quantity: 0, rules: [] };

@@ -6,7 +6,7 @@ import {
   HandOutBody,
   ListOrdersRequest,
   Order,
-  OrdersRpc,
+  OrdersCalls,
   Page,
   RequestContext,
   ReturnBody,
@@ -32,60 +32,60 @@ export class OrdersController {
     @Body() body: CreateOrderBody,
     @Headers('idempotency-key') key?: string,
   ): Promise<Order> {
-    return this.rpc.request(OrdersRpc.createOrder, ctx, { ...body, ...(key ? { idempotencyKey: key } : {}) });
+    return this.rpc.call(OrdersCalls.createOrder, ctx, { ...body, ...(key ? { idempotencyKey: key } : {}) });
   }
 
   @Get()
   @Allow('admin', 'staff', 'storefront')
   list(@Ctx() ctx: RequestContext, @Query() query: ListOrdersRequest): Promise<Page<Order>> {
-    return this.rpc.request(OrdersRpc.listOrders, ctx, query);
+    return this.rpc.call(OrdersCalls.listOrders, ctx, query);
   }
 
   @Get(':id')
   @Allow('admin', 'staff', 'storefront')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.request(OrdersRpc.getOrder, ctx, { id });
+    return this.rpc.call(OrdersCalls.getOrder, ctx, { id });
   }
 
   @Post(':id/confirm')
   @HttpCode(200)
   @Allow('admin', 'staff')
   confirm(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.request(OrdersRpc.confirmOrder, ctx, { id });
+    return this.rpc.call(OrdersCalls.confirmOrder, ctx, { id });
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @Allow('admin', 'staff', 'storefront')
   cancel(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.request(OrdersRpc.cancelOrder, ctx, { id });
+    return this.rpc.call(OrdersCalls.cancelOrder, ctx, { id });
   }
 
   @Post(':id/extend')
   @HttpCode(200)
   @Allow('admin', 'staff')
   extend(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ExtendOrderBody): Promise<Order> {
-    return this.rpc.request(OrdersRpc.extendOrder, ctx, { ...body, id });
+    return this.rpc.call(OrdersCalls.extendOrder, ctx, { ...body, id });
   }
 
   @Post(':id/hand-out')
   @HttpCode(200)
   @Allow('admin', 'staff')
   handOut(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: HandOutBody): Promise<Order> {
-    return this.rpc.request(OrdersRpc.handOut, ctx, { ...body, id });
+    return this.rpc.call(OrdersCalls.handOut, ctx, { ...body, id });
   }
 
   @Post(':id/return')
   @HttpCode(200)
   @Allow('admin', 'staff')
   returnUnits(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ReturnBody): Promise<Order> {
-    return this.rpc.request(OrdersRpc.returnUnits, ctx, { ...body, id });
+    return this.rpc.call(OrdersCalls.returnUnits, ctx, { ...body, id });
   }
 
   @Post(':id/complete')
   @HttpCode(200)
   @Allow('admin', 'staff')
   complete(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.request(OrdersRpc.completeOrder, ctx, { id });
+    return this.rpc.call(OrdersCalls.completeOrder, ctx, { id });
   }
 }

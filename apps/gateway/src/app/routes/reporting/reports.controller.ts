@@ -9,9 +9,10 @@ import {
   RenderedReportPage,
   ReportCsvColumns,
   Report,
-  ReportingRpc,
+  ReportingCalls,
   ReportRenderFormat,
   RequestContext,
+  RpcDef,
   SkuReportRow,
   SkusReportQuery,
   StockItemReportRow,
@@ -40,14 +41,7 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query() q: StockItemsReportQuery,
   ): Promise<Report<StockItemReportRow> | StreamableFile | string> {
-    return this.answer<StockItemReportRow>(
-      ctx,
-      reply,
-      ReportingRpc.stockItems,
-      q,
-      ReportCsvColumns.stockItems,
-      'stock-items',
-    );
+    return this.answer(ctx, reply, ReportingCalls.rendered.stockItems, q, ReportCsvColumns.stockItems, 'stock-items');
   }
 
   @Get('skus')
@@ -57,7 +51,7 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query() q: SkusReportQuery,
   ): Promise<Report<SkuReportRow> | StreamableFile | string> {
-    return this.answer<SkuReportRow>(ctx, reply, ReportingRpc.skus, q, ReportCsvColumns.skus, 'skus');
+    return this.answer(ctx, reply, ReportingCalls.rendered.skus, q, ReportCsvColumns.skus, 'skus');
   }
 
   @Get('under-performers')
@@ -67,10 +61,10 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query() q: UnderPerformersQuery,
   ): Promise<Report<UnderPerformerRow> | StreamableFile | string> {
-    return this.answer<UnderPerformerRow>(
+    return this.answer(
       ctx,
       reply,
-      ReportingRpc.underPerformers,
+      ReportingCalls.rendered.underPerformers,
       q,
       ReportCsvColumns.underPerformers,
       'under-performers',
@@ -84,7 +78,7 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query() q: PoolsReportQuery,
   ): Promise<Report<PoolReportRow> | StreamableFile | string> {
-    return this.answer<PoolReportRow>(ctx, reply, ReportingRpc.pools, q, ReportCsvColumns.pools, 'pools');
+    return this.answer(ctx, reply, ReportingCalls.rendered.pools, q, ReportCsvColumns.pools, 'pools');
   }
 
   /**
@@ -92,18 +86,17 @@ export class ReportsController {
    * strings: rows are never decoded and encoded again here. JSON asks for every page at once once
    * the first has said where they start; CSV streams them in order, one page ahead.
    */
-  private async answer<T extends object>(
+  private async answer<Q extends { format?: string }>(
     ctx: RequestContext,
     reply: FastifyReply,
-    name: string,
-    q: { format?: string },
+    def: RpcDef<Omit<Q, 'format'> & { offset: number; limit: number; render: ReportRenderFormat }, RenderedReportPage>,
+    q: Q,
     columns: Columns,
     file: string,
-  ): Promise<Report<T> | StreamableFile | string> {
+  ): Promise<StreamableFile | string> {
     const { format, ...query } = q;
     const render: ReportRenderFormat = format === 'csv' ? 'csv' : 'json';
-    const page = (offset: number) =>
-      this.rpc.request<RenderedReportPage>(name, ctx, { ...query, offset, limit: REPORT_MAX_LIMIT, render });
+    const page = (offset: number) => this.rpc.call(def, ctx, { ...query, offset, limit: REPORT_MAX_LIMIT, render });
     const first = await page(0); // errors surface as problem+json before anything is streamed
     const offsets = first.pageOffsets ?? [0];
     if (render === 'json') {
