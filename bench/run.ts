@@ -20,6 +20,7 @@ const benches = [
   },
   { name: 'reporting', file: 'bench/reporting.bench.ts', result: 'bench/results/reporting.json' },
   { name: 'reservations', file: 'bench/reservations.bench.ts', result: 'bench/results/reservations.json' },
+  { name: 'orders', file: 'bench/orders.bench.ts', result: 'bench/results/orders.json' },
 ];
 
 // BENCH_ONLY=gateway,availability runs some phases; the summary still shows every result file.

@@ -12,4 +12,5 @@ export * from './inventory';
 export * from './catalog';
 export * from './availability';
 export * from './reporting';
+export * from './orders';
 export * from './rpc';

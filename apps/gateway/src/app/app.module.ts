@@ -16,6 +16,7 @@ import { UnknownQueryGuard } from './http/query-guard';
 import { AVAILABILITY_CONTROLLERS } from './routes/availability';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
 import { INVENTORY_CONTROLLERS } from './routes/inventory';
+import { ORDERS_CONTROLLERS } from './routes/orders';
 import { REPORTING_CONTROLLERS } from './routes/reporting';
 
 export function gatewayModule(env: GatewayEnv): Type<unknown> {
@@ -38,6 +39,7 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
       ...INVENTORY_CONTROLLERS,
       ...CATALOG_CONTROLLERS,
       ...AVAILABILITY_CONTROLLERS,
+      ...ORDERS_CONTROLLERS,
       ...REPORTING_CONTROLLERS,
     ]),
     providers: [

@@ -1,7 +1,8 @@
 import { Type } from '@nestjs/common';
+import { OrdersDataAccessModule } from '@circulate/orders/data-access';
 import { serviceModule, ServiceEnv } from '@circulate/platform/nest';
+import { OrdersController } from './orders.controller';
 
-/** Health only for now: its domain arrives with the next issues. */
 export function ordersModule(env: ServiceEnv): Type<unknown> {
-  return serviceModule('orders', env);
+  return serviceModule('orders', env, { imports: [OrdersDataAccessModule], controllers: [OrdersController] });
 }

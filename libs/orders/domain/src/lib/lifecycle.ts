@@ -35,6 +35,7 @@ export const TERMINAL_STATUSES: readonly OrderStatus[] = OrderStatuses.filter((s
 /** Where `action` takes an order in `status`, or the typed refusal. */
 export function transition(status: OrderStatus, action: OrderAction): Result<OrderStatus> {
   const to = ORDER_TRANSITIONS[action][status];
+  // `details` is spread into the problem+json body: keys must not shadow its own (status, type…).
   if (to === undefined) {
     const allowed = OrderStatuses.filter((s) => ORDER_TRANSITIONS[action][s] !== undefined);
     return {
@@ -42,7 +43,7 @@ export function transition(status: OrderStatus, action: OrderAction): Result<Ord
       error: {
         code: ErrorCode.INVALID_STATE_TRANSITION,
         message: `cannot ${describe(action)} an order that is ${status} (only when ${allowed.join(' or ')})`,
-        details: { status, action, allowedFrom: allowed },
+        details: { orderStatus: status, action, allowedFrom: allowed },
       },
     };
   }
@@ -66,7 +67,7 @@ export function canComplete(status: OrderStatus, unitsOut: number): Result<Order
       error: {
         code: ErrorCode.INVALID_STATE_TRANSITION,
         message: `cannot complete: ${unitsOut} rented unit${unitsOut === 1 ? ' is' : 's are'} still out`,
-        details: { status, action: 'complete', unitsOut },
+        details: { orderStatus: status, action: 'complete', unitsOut },
       },
     };
   }

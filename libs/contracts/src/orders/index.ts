@@ -1,0 +1,3 @@
+export * from './orders';
+export * from './subjects';
+export * from './rpc';

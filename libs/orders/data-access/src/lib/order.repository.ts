@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { DomainError, ErrorCode, EventEnvelope, Page } from '@circulate/contracts';
+import { isDuplicateKeyError, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
+import type { Model, QueryFilter } from 'mongoose';
+import { OrderDoc } from './order.schema';
+import type { StoredOrder } from './stored-order';
+
+export interface OrderListFilter {
+  status?: string;
+  channel?: string;
+  from?: number;
+  to?: number;
+  overdueAt?: number;
+  shortage?: boolean;
+  conflicts?: boolean;
+}
+
+const VISIBLE = ['reserved', 'confirmed', 'active', 'completed', 'cancelled', 'expired'];
+
+@Injectable()
+export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
+  constructor(@InjectModel(OrderDoc.name) model: Model<OrderDoc>) {
+    super(model);
+  }
+
+  protected toPlain(d: OrderDoc): StoredOrder {
+    const ms = (v: Date | null | undefined) => (v ? new Date(v).getTime() : null);
+    return {
+      id: d._id,
+      tenantId: d.tenantId,
+      idemKey: d.idemKey,
+      requestHash: d.requestHash,
+      number: d.number,
+      status: d.status,
+      customer: d.customer,
+      channel: d.channel,
+      locationId: d.locationId,
+      lines: d.lines ?? [],
+      total: d.total,
+      holdExpiresAt: ms(d.holdExpiresAt),
+      shortages: d.shortages ?? [],
+      conflicts: d.conflicts ?? [],
+      outUntil: ms(d.outUntil),
+      periodStart: ms(d.periodStart) ?? 0,
+      periodEnd: ms(d.periodEnd) ?? 0,
+      version: d.version,
+      createdAt: ms(d.createdAt) ?? 0,
+      updatedAt: ms(d.updatedAt) ?? 0,
+    };
+  }
+
+  private toDoc(o: StoredOrder): Omit<OrderDoc, '_outbox'> {
+    const date = (v: number | null) => (v === null ? null : new Date(v));
+    return {
+      _id: o.id,
+      tenantId: o.tenantId,
+      idemKey: o.idemKey,
+      requestHash: o.requestHash,
+      number: o.number,
+      status: o.status,
+      customer: o.customer,
+      channel: o.channel,
+      locationId: o.locationId,
+      lines: o.lines,
+      total: o.total,
+      holdExpiresAt: date(o.holdExpiresAt),
+      shortages: o.shortages,
+      conflicts: o.conflicts,
+      outUntil: date(o.outUntil),
+      periodStart: new Date(o.periodStart),
+      periodEnd: new Date(o.periodEnd),
+      version: o.version,
+      createdAt: new Date(o.createdAt),
+      updatedAt: new Date(o.updatedAt),
+    };
+  }
+
+  /** Stores a new (pending) order; false when the tenant already has an order under its key. */
+  async insert(order: StoredOrder): Promise<boolean> {
+    try {
+      await this.model.create({ ...this.toDoc(order), _outbox: [] });
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The order stored under an idempotency key (a scan on FerretDB: only retries come here). */
+  async findByKey(tenantId: string, idemKey: string): Promise<StoredOrder | null> {
+    const doc = await this.model.findOne(tenantFilter<OrderDoc>(tenantId, { idemKey })).lean<OrderDoc>().exec();
+    return doc ? this.toPlain(doc) : null;
+  }
+
+  /**
+   * Writes the order's new state with its events in one document write. The filter is `_id`
+   * alone: FerretDB v1 answers any other filter (`_id` + version included) by scanning the
+   * collection while holding SQLite's write lock, which under load stalled every write for
+   * seconds. Writers of one order take its lock (KeyedMutex across replicas) and read it inside
+   * that lock, so `expectedVersion` is checked against that read; a new order is written only by
+   * the request that inserted it (the recovery sweep waits ORDERS_PENDING_GRACE_MS and locks).
+   */
+  async save(next: StoredOrder, expectedVersion: number, events: EventEnvelope[]): Promise<void> {
+    const { _id, ...fields } = this.toDoc(next);
+    if (next.version !== expectedVersion + 1)
+      throw new Error(`order ${next.id}: version ${next.version} does not follow ${expectedVersion}`);
+    const res = await this.model
+      .updateOne({ _id }, { $set: fields, ...(events.length ? { $push: { _outbox: { $each: events } } } : {}) })
+      .exec();
+    if (res.matchedCount === 0)
+      throw new DomainError(ErrorCode.CONFLICT, `order ${next.id} changed meanwhile; read it again and retry`);
+  }
+
+  list(tenantId: string, f: OrderListFilter, limit?: number, cursor?: string): Promise<Page<StoredOrder>> {
+    const q: Record<string, unknown> = { status: f.status ?? { $in: VISIBLE } };
+    if (f.channel) q['channel'] = f.channel;
+    if (f.to !== undefined) q['periodStart'] = { $lt: new Date(f.to) };
+    if (f.from !== undefined) q['periodEnd'] = { $gt: new Date(f.from) };
+    if (f.overdueAt !== undefined) {
+      q['status'] = 'active';
+      q['outUntil'] = { $ne: null, $lte: new Date(f.overdueAt) };
+    }
+    if (f.shortage) q['shortages.0'] = { $exists: true };
+    if (f.conflicts) q['conflicts.0'] = { $exists: true };
+    return this.page(tenantId, q as QueryFilter<OrderDoc>, limit, cursor);
+  }
+
+  /** Saga records older than `before` (the recovery sweep; a scan, run rarely). */
+  async pendingBefore(before: number, limit = 200): Promise<StoredOrder[]> {
+    const docs = await this.model
+      .find({ status: 'pending', updatedAt: { $lt: new Date(before) } })
+      .limit(limit)
+      .lean<OrderDoc[]>()
+      .exec();
+    return docs.map((d) => this.toPlain(d));
+  }
+}

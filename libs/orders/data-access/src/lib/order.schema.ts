@@ -1,0 +1,87 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { EventEnvelope, Money, OrderChannel, OrderConflict, OrderLine, OrderShortage } from '@circulate/contracts';
+import { Schema as MongooseSchema } from 'mongoose';
+
+/**
+ * Saga states besides the public ones: `pending` (stored, not yet reserved), `refused` (409
+ * unavailable, nothing reserved), `abandoned` (the recovery sweep found no reservation). None of
+ * them is visible through the API; a retry with the same Idempotency-Key resumes them.
+ */
+export const HiddenStatuses = ['pending', 'refused', 'abandoned'] as const;
+export type StoredStatus =
+  (typeof HiddenStatuses)[number] | 'reserved' | 'confirmed' | 'active' | 'completed' | 'cancelled' | 'expired';
+
+@Schema({ collection: 'orders', timestamps: false, versionKey: false, minimize: false })
+export class OrderDoc {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  tenantId!: string;
+
+  /** The request's Idempotency-Key, or `~<order id>` without one (unique per tenant). */
+  @Prop({ required: true })
+  idemKey!: string;
+
+  /** SHA-256 of the canonical request body: the same key with another body is refused. */
+  @Prop({ required: true })
+  requestHash!: string;
+
+  @Prop({ required: true })
+  number!: string;
+
+  @Prop({ type: String, required: true })
+  status!: StoredStatus;
+
+  @Prop({ type: MongooseSchema.Types.Mixed, required: true })
+  customer!: { name: string; email?: string };
+
+  @Prop({ type: String, required: true })
+  channel!: OrderChannel;
+
+  @Prop({ required: true })
+  locationId!: string;
+
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
+  lines!: OrderLine[];
+
+  @Prop({ type: MongooseSchema.Types.Mixed, required: true })
+  total!: Money;
+
+  @Prop({ type: Date, default: null })
+  holdExpiresAt!: Date | null;
+
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
+  shortages!: OrderShortage[];
+
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
+  conflicts!: OrderConflict[];
+
+  /** The earliest end of a rental line with units still out (null: none out): `overdue` once past. */
+  @Prop({ type: Date, default: null })
+  outUntil!: Date | null;
+
+  /** The span of the order's rental periods (purchase-only orders: the creation instant). */
+  @Prop({ type: Date, required: true })
+  periodStart!: Date;
+
+  @Prop({ type: Date, required: true })
+  periodEnd!: Date;
+
+  @Prop({ required: true, default: 1 })
+  version!: number;
+
+  @Prop({ type: [Object], default: [] })
+  _outbox!: EventEnvelope[];
+
+  @Prop({ type: Date, required: true })
+  createdAt!: Date;
+
+  @Prop({ type: Date, required: true })
+  updatedAt!: Date;
+}
+
+export const OrderSchema = SchemaFactory.createForClass(OrderDoc);
+// The saga's idempotency: one order per tenant and key (scalar unique index, enforced by FerretDB too).
+OrderSchema.index({ tenantId: 1, idemKey: 1 }, { unique: true, name: 'tenant_idem_unique' });
+OrderSchema.index({ tenantId: 1, status: 1, _id: 1 }, { name: 'tenant_status' });

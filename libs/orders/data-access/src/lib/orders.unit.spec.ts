@@ -1,0 +1,134 @@
+import { CreateOrderRequest, DomainError, OrdersEvents, RequestContext } from '@circulate/contracts';
+import { fakeServices } from './test-fakes';
+
+const admin: RequestContext = { tenantId: 'acme', role: 'admin' };
+const storefront: RequestContext = { tenantId: 'acme', role: 'storefront' };
+
+const rental = (over: Partial<CreateOrderRequest> = {}): CreateOrderRequest => ({
+  customer: { name: 'Ann' },
+  channel: 'admin',
+  locationId: 'loc_shop',
+  lines: [{ listingId: 'lst_bike', quantity: 2, start: '2031-06-01T09:00:00Z', end: '2031-06-04T09:00:00Z' }],
+  ...over,
+});
+
+async function refusal(p: Promise<unknown>): Promise<DomainError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+function world() {
+  const s = fakeServices();
+  s.deps.addListing('lst_bike');
+  s.deps.addListing('lst_rope');
+  s.deps.addUnit('lst_bike', 'ski_b1', ['B1', 'SER-1']);
+  s.deps.addUnit('lst_bike', 'ski_b2', ['B2']);
+  s.deps.addUnit('lst_bike', 'ski_b3', ['B3']);
+  return s;
+}
+
+describe('orders application layer (fakes at the RPC seam)', () => {
+  it('given free bikes, when an order is created, then it is reserved, priced and its created event is stored with it', async () => {
+    const { creation, repo } = world();
+    const order = await creation.create(admin, rental());
+    expect(order.status).toBe('reserved');
+    expect(order.total).toEqual({ amount: 6000, currency: 'EUR' });
+    expect(order.lines[0].allocations.map((a) => a.stockItemId)).toEqual(['ski_b1', 'ski_b2']);
+    expect(repo.events.map((e) => e.type)).toEqual([OrdersEvents.created]);
+  });
+
+  it('given too few bikes, the answer is UNAVAILABLE with lines [{ index, available }] and a refused event', async () => {
+    const { creation, repo, deps } = world();
+    const err = await refusal(creation.create(admin, rental({ lines: [{ ...rental().lines[0], quantity: 5 }] })));
+    expect(err.code).toBe('UNAVAILABLE');
+    expect(err.details).toEqual({ lines: [{ index: 0, available: 3 }] });
+    expect(deps.reservations.size).toBe(0);
+    expect(repo.events.map((e) => e.type)).toEqual([OrdersEvents.refused]);
+    expect((repo.events[0].data as { lines: unknown[] }).lines).toHaveLength(1);
+  });
+
+  it('the same Idempotency-Key and body give the same order; another body is refused', async () => {
+    const { creation, deps } = world();
+    const a = await creation.create(admin, { ...rental(), idempotencyKey: 'k1' });
+    const b = await creation.create(admin, { ...rental(), idempotencyKey: 'k1' });
+    expect(b.id).toBe(a.id);
+    expect(deps.reservations.size).toBe(1);
+    const err = await refusal(
+      creation.create(admin, { ...rental({ customer: { name: 'Bo' } }), idempotencyKey: 'k1' }),
+    );
+    expect(err.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('names the field: a rental without dates, end before start, a variant the listing lacks, an unknown location', async () => {
+    const { creation } = world();
+    const noDates = await refusal(
+      creation.create(admin, rental({ lines: [{ listingId: 'lst_bike', quantity: 1, purchase: false }] })),
+    );
+    expect(noDates.errors?.[0].field).toBe('lines[0].start');
+    const backwards = await refusal(
+      creation.create(admin, rental({ lines: [{ ...rental().lines[0], end: '2031-05-01T00:00:00Z' }] })),
+    );
+    expect(backwards.errors?.[0].field).toBe('lines[0].end');
+    const variant = await refusal(
+      creation.create(admin, rental({ lines: [{ ...rental().lines[0], variant: { Size: 'S' } }] })),
+    );
+    expect(variant.errors?.[0].field).toBe('lines[0].variant.Size');
+    const location = await refusal(creation.create(admin, rental({ locationId: 'loc_nowhere' })));
+    expect(location.errors?.map((e) => e.field)).toContain('locationId');
+  });
+
+  it('a storefront key orders on the online store only and may not allow shortages', async () => {
+    const { creation } = world();
+    expect((await refusal(creation.create(storefront, rental()))).code).toBe('FORBIDDEN');
+    const shortage = await refusal(
+      creation.create(storefront, rental({ channel: 'online_store', allowShortage: true })),
+    );
+    expect(shortage.code).toBe('FORBIDDEN');
+  });
+
+  it('every forbidden transition is a 409 and changes nothing', async () => {
+    const { creation, life, repo } = world();
+    const order = await creation.create(admin, rental());
+    const before = structuredClone(repo.docs.get(order.id));
+    expect((await refusal(life.complete(admin, { id: order.id }))).code).toBe('INVALID_STATE_TRANSITION');
+    await life.cancel(admin, { id: order.id });
+    for (const call of [life.confirm(admin, { id: order.id }), life.cancel(admin, { id: order.id })])
+      expect((await refusal(call)).code).toBe('INVALID_STATE_TRANSITION');
+    expect(repo.docs.get(order.id)?.version).toBe((before?.version ?? 0) + 1);
+  });
+
+  it('hand-out of a scanned free unit the order does not hold swaps the allocation to it; return then complete posts the income', async () => {
+    const { creation, scanning, life, deps } = world();
+    const order = await creation.create(admin, rental({ lines: [{ ...rental().lines[0], quantity: 1 }] }));
+    expect(order.lines[0].allocations[0].stockItemId).toBe('ski_b1');
+    const out = await scanning.handOut(admin, { id: order.id, items: [{ code: 'B3' }] });
+    expect(out.status).toBe('active');
+    expect(out.lines[0].allocations).toMatchObject([{ stockItemId: 'ski_b3', out: 1 }]);
+    expect((await refusal(life.complete(admin, { id: order.id }))).code).toBe('INVALID_STATE_TRANSITION');
+    const notOut = await refusal(scanning.returnUnits(admin, { id: order.id, items: [{ code: 'B1' }] }));
+    expect(notOut.code).toBe('CONFLICT');
+    const back = await scanning.returnUnits(admin, { id: order.id, items: [{ code: 'B3', condition: 'scratched' }] });
+    expect(back.lines[0].allocations[0].returned).toBe(1);
+    const done = await life.complete(admin, { id: order.id });
+    expect(done.status).toBe('completed');
+    const income = deps.calls.filter((c) => c.command === 'recordOrderIncome');
+    expect(income).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ stockItemId: 'ski_b3', amount: { amount: 3000, currency: 'EUR' } }),
+      }),
+    ]);
+  });
+
+  it('a scanned code of no item is a 400 naming the scan, and nothing moves', async () => {
+    const { creation, scanning, deps } = world();
+    const order = await creation.create(admin, rental());
+    const err = await refusal(scanning.handOut(admin, { id: order.id, items: [{ code: 'B1' }, { code: 'NOPE' }] }));
+    expect(err.errors?.[0].field).toBe('items[1].code');
+    expect(deps.calls).toEqual([]);
+  });
+});
