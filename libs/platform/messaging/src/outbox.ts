@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventEnvelope, IdPrefix, newId } from '@circulate/contracts';
 import type { Model } from 'mongoose';
 import { EventPublisher } from './event-publisher';
@@ -12,6 +12,9 @@ import { KeyedMutex } from './keyed-mutex';
  * later; the Nats-Msg-Id de-duplicates a second publish and consumers are idempotent anyway.
  */
 export const OUTBOX_FIELD = '_outbox';
+
+/** Injection token of the sweep interval (ServiceEnv.OUTBOX_SWEEP_MS, through MessagingModule). */
+export const OUTBOX_SWEEP_MS = Symbol('OUTBOX_SWEEP_MS');
 
 export interface OutboxDocument {
   _id: string;
@@ -45,17 +48,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer?: NodeJS.Timeout;
   private sweeping = false;
 
-  constructor(
-    private readonly publisher: EventPublisher,
-    private readonly locks: KeyedMutex,
-  ) {}
-
   /**
    * The sweep scans every registered collection (FerretDB v1 cannot use an index for it), so it
    * runs rarely: once soon after boot (what a crash left behind), then every OUTBOX_SWEEP_MS, and
    * one second after any failed flush. The normal path publishes inline, right after the write.
    */
-  private readonly sweepIntervalMs = Number(process.env['OUTBOX_SWEEP_MS'] ?? 30_000);
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly locks: KeyedMutex,
+    @Optional() @Inject(OUTBOX_SWEEP_MS) private readonly sweepIntervalMs: number = 30_000,
+  ) {}
   private retryTimer?: NodeJS.Timeout;
 
   register(model: Model<never>): void {

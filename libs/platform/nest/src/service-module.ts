@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { ServiceName } from '@circulate/contracts';
 import { MessagingModule } from '@circulate/platform/messaging';
 import { PersistenceModule } from '@circulate/platform/persistence';
@@ -15,6 +15,15 @@ export interface ServiceModuleSpec {
   providers?: Provider[];
 }
 
+/** The validated environment, injectable anywhere in a service (`constructor(env: ServiceEnv)`). */
+@Global()
+@Module({})
+export class ServiceEnvModule {
+  static of(env: ServiceEnv): DynamicModule {
+    return { module: ServiceEnvModule, providers: [{ provide: ServiceEnv, useValue: env }], exports: [ServiceEnv] };
+  }
+}
+
 /**
  * The root module of a service: logging, its own database, messaging (stream, outbox, consumers),
  * the health subject, and what the service itself brings. Every service app is this plus its parts.
@@ -22,6 +31,7 @@ export interface ServiceModuleSpec {
 export function serviceModule(service: ServiceName, env: ServiceEnv, spec: ServiceModuleSpec = {}): Type<unknown> {
   @Module({
     imports: [
+      ServiceEnvModule.of(env),
       loggingModule(service, env.LOG_LEVEL),
       PersistenceModule.forService(service, env.MONGO_URL),
       MessagingModule.forService({
@@ -30,6 +40,7 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
         rpcTimeoutMs: env.RPC_TIMEOUT_MS,
         publishesEvents: true,
         outbox: true,
+        outboxSweepMs: env.OUTBOX_SWEEP_MS,
         readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
       }),
       ...(spec.imports ?? []),

@@ -15,6 +15,7 @@ import { ensureStream, NatsConnectionService } from '@circulate/platform/messagi
 import { applySnapshot, ItemProjection } from '@circulate/reporting/domain';
 import type { Connection } from 'mongoose';
 import { AckPolicy, Consumer, DeliverPolicy, JSONCodec, JsMsg, nanos } from 'nats';
+import { ServiceEnv } from '@circulate/platform/nest';
 
 const codec = JSONCodec<EventEnvelope>();
 const COLLECTION = 'report_projections';
@@ -69,7 +70,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   private loops: Promise<void>[] = [];
   private applied = 0;
   /** `REPORTING_IDEMPOTENCY=off` only to show the tests catch double counting. */
-  private readonly idempotent = process.env['REPORTING_IDEMPOTENCY'] !== 'off';
+  private readonly idempotent: boolean;
 
   private readonly sources: Source[] = [
     { durable: 'reporting-inventory', stream: eventStream('inventory'), filter: eventSubject('inventory.>') },
@@ -88,7 +89,10 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly nats: NatsConnectionService,
     @InjectConnection() private readonly db: Connection,
-  ) {}
+    env: ServiceEnv,
+  ) {
+    this.idempotent = env.REPORTING_IDEMPOTENCY !== 'off';
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.load();

@@ -19,9 +19,8 @@ import {
   stockItemsReport,
   underPerformersReport,
 } from '@circulate/reporting/domain';
+import { ServiceEnv } from '@circulate/platform/nest';
 import { ReportingProjections, TenantState } from './projections.service';
-
-const DEFAULT_CURRENCY = process.env['REPORTING_DEFAULT_CURRENCY'] ?? 'EUR';
 
 /**
  * The four reports, computed from the in-memory projections of the asking tenant only. A report
@@ -32,7 +31,14 @@ const DEFAULT_CURRENCY = process.env['REPORTING_DEFAULT_CURRENCY'] ?? 'EUR';
 export class ReportsService {
   private readonly cache = new Map<string, { revision: number; rows: unknown[]; at: number }>();
 
-  constructor(private readonly projections: ReportingProjections) {}
+  private readonly defaultCurrency: string;
+
+  constructor(
+    private readonly projections: ReportingProjections,
+    env: ServiceEnv,
+  ) {
+    this.defaultCurrency = env.REPORTING_DEFAULT_CURRENCY;
+  }
 
   stockItems(ctx: RequestContext, q: StockItemsReportRpc): ReportPage<StockItemReportRow> {
     return this.page(ctx, 'items', q, (t, scope) =>
@@ -69,7 +75,7 @@ export class ReportsService {
     // Later pages of one answer come from the rows the first page was cut from.
     const fresh = hit && (offset > 0 ? Date.now() - hit.at < 60_000 : hit.revision === t.revision);
     if (!hit || !fresh) {
-      const scope = { from: Date.parse(q.from), to: Date.parse(q.to), defaultCurrency: DEFAULT_CURRENCY };
+      const scope = { from: Date.parse(q.from), to: Date.parse(q.to), defaultCurrency: this.defaultCurrency };
       hit = { revision: t.revision, rows: build(t, scope), at: Date.now() };
       this.cache.set(key, hit);
       if (this.cache.size > 200) this.cache.delete(this.cache.keys().next().value as string);

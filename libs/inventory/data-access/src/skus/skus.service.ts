@@ -13,22 +13,22 @@ import {
   SkuSnapshot,
   UpdateSkuRequest,
 } from '@circulate/contracts';
+import { ServiceEnv } from '@circulate/platform/nest';
 import { KeyedMutex, OutboxRelay, outboxEvent } from '@circulate/platform/messaging';
 import { StockItemRepository } from '../stock-items/stock-item.repository';
 import { StockItemsService } from '../stock-items/stock-items.service';
 import { SkuRepository } from './sku.repository';
 
+/**
+ * `SKU_FANOUT_WAIT_MS`: how long a SKU edit waits for its linked items' snapshots before
+ * answering (well inside the gateway's RPC deadline). A SKU with few items finishes within it, so
+ * the answer follows every snapshot; a SKU with hundreds answers once its own write is durable and
+ * the fan-out carries on (the `inventory-sku-fanout` consumer repeats it if this process dies
+ * first). Item reads compose the live SKU, so they show the change at once either way.
+ */
+
 /** The fields whose change alters linked items' effective data (and so their snapshots). */
 const INHERITED: (keyof SkuSnapshot)[] = ['code', 'name', 'category', 'attributes', 'purchasePrice'];
-
-/**
- * How long a SKU edit waits for its linked items' snapshots before answering (well inside the
- * gateway's RPC deadline). A SKU with few items finishes within it, so the answer follows every
- * snapshot; a SKU with hundreds answers once its own write is durable and the fan-out carries on
- * (the `inventory-sku-fanout` consumer repeats it if this process dies first). Item reads
- * compose the live SKU, so they show the change at once either way.
- */
-const FANOUT_WAIT_MS = Number(process.env['SKU_FANOUT_WAIT_MS'] ?? 1_500);
 
 @Injectable()
 export class SkusService {
@@ -38,6 +38,7 @@ export class SkusService {
     private readonly stockItems: StockItemsService,
     private readonly outbox: OutboxRelay,
     private readonly locks: KeyedMutex,
+    private readonly env: ServiceEnv,
   ) {}
 
   private readonly logger = new Logger(SkusService.name);
@@ -153,7 +154,9 @@ export class SkusService {
       },
     );
     let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), FANOUT_WAIT_MS)));
+    const budget = new Promise<false>(
+      (resolve) => (timer = setTimeout(() => resolve(false), this.env.SKU_FANOUT_WAIT_MS)),
+    );
     const done = await Promise.race([work, budget]);
     clearTimeout(timer);
     if (!done) this.logger.log(`fan-out of ${sku.id} v${sku.version} continues after the answer`);
