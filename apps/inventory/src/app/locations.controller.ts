@@ -10,7 +10,7 @@ import {
   InventoryRpc,
   rpcSubject,
 } from '@circulate/contracts';
-import { LocationsService } from '@circulate/inventory/data-access';
+import { LocationsService } from '@circulate/inventory/application';
 import { RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()

@@ -11,7 +11,7 @@ import {
   SkuIdRequest,
   UpdateSkuRequest,
 } from '@circulate/contracts';
-import { SkusService } from '@circulate/inventory/data-access';
+import { SkusService } from '@circulate/inventory/application';
 import { RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()

@@ -6,6 +6,8 @@ import { ensureStream } from './jetstream-setup';
 import { ClusterLeases, LEASES_SERVICE } from './cluster-leases';
 import { KeyedMutex } from './keyed-mutex';
 import { NatsConnectionService } from './nats-connection';
+import { AggregateWriter } from './aggregate-writer';
+import { BatchOutboxFlusher } from './batch-outbox-flusher';
 import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox';
 import { READ_CACHE_OPTIONS, READ_CACHE_SERVICE, ReadCacheBus, ReadCacheOptions } from './read-cache';
 import { RpcClient } from './rpc-client';
@@ -70,7 +72,13 @@ export class MessagingModule {
       },
       ...(options.publishesEvents ? [StreamProvisioner] : []),
       ...(options.outbox
-        ? [{ provide: OUTBOX_SWEEP_MS, useValue: options.outboxSweepMs ?? 30_000 }, OutboxRelay, DurableConsumers]
+        ? [
+            { provide: OUTBOX_SWEEP_MS, useValue: options.outboxSweepMs ?? 30_000 },
+            OutboxRelay,
+            BatchOutboxFlusher,
+            AggregateWriter,
+            DurableConsumers,
+          ]
         : []),
       ...(options.readCache
         ? [

@@ -56,11 +56,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly publisher: EventPublisher,
     private readonly locks: KeyedMutex,
-    @Optional() @Inject(OUTBOX_SWEEP_MS) private readonly sweepIntervalMs: number = 30_000,
+    @Optional() @Inject(OUTBOX_SWEEP_MS) private readonly sweepIntervalMs = 30_000,
   ) {}
   private retryTimer?: NodeJS.Timeout;
 
-  register(model: Model<never>): void {
+  register<TDoc extends OutboxDocument>(model: Model<TDoc>): void {
     this.models.push(model as unknown as Model<OutboxDocument>);
   }
 
@@ -73,7 +73,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * Publish and clear the pending events of one document. Call it right after the write, inside
    * the same aggregate lock. Failures are logged, not thrown: the sweeper retries.
    */
-  async flush(model: Model<never>, id: string): Promise<void> {
+  async flush<TDoc extends OutboxDocument>(model: Model<TDoc>, id: string): Promise<void> {
     const m = model as unknown as Model<OutboxDocument>;
     try {
       const doc = await m
@@ -85,7 +85,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const event of pending) await this.publisher.publish(event);
       // $pullAll matches whole entries, exactly as read: FerretDB v1's $pull does not match on a
       // sub-field condition ({ id: … }), whole-document equality works on every backend.
-      await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } } as never, { timestamps: false }).exec();
+      await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } }, { timestamps: false }).exec();
     } catch (err) {
       this.logger.warn(
         `outbox flush of ${m.collection.collectionName}/${id} failed, the sweeper will retry: ${String(err)}`,
@@ -107,9 +107,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           .lean<{ _id: string }[]>()
           .exec();
         for (const { _id } of docs) {
-          await this.locks.run(OutboxRelay.lockKey(model, _id), () =>
-            this.flush(model as unknown as Model<never>, _id),
-          );
+          await this.locks.run(OutboxRelay.lockKey(model, _id), () => this.flush(model, _id));
           published++;
         }
       }

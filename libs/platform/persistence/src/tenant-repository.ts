@@ -1,5 +1,6 @@
 import { OnModuleInit } from '@nestjs/common';
 import { DEFAULT_LIMIT, DomainError, ErrorCode, MAX_LIMIT, Page } from '@circulate/contracts';
+import type { Collection } from 'mongodb';
 import type { QueryFilter, Model } from 'mongoose';
 
 /** Fields every stored document has. `_id` is a prefixed string id, so it sorts by creation. */
@@ -10,6 +11,16 @@ export interface TenantDocument {
   createdAt: Date;
   updatedAt: Date;
 }
+
+declare const OWNED: unique symbol;
+
+/**
+ * A document read for its tenant (by `findOwned`, `findOwnedMany` or a repository read built on
+ * them): the proof that a write by `_id` alone is a write of that tenant's document. Writes of
+ * existing documents take one of these, writes of new documents take the tenant, so no unscoped
+ * write compiles.
+ */
+export type Owned<T> = T & { readonly tenantId: string; readonly [OWNED]: true };
 
 /** A filter that cannot be built without naming the tenant (Novu's EnforceEnvOrOrgIds idea). */
 export type TenantFilter<T> = QueryFilter<T> & { tenantId: string };
@@ -40,14 +51,33 @@ export function isDuplicateKeyError(err: unknown): boolean {
   return /E11000|duplicate key|UNIQUE constraint failed/i.test(String((err as Error)?.message ?? ''));
 }
 
+/** A stored document as the driver sees it (string `_id`, the fields as they are). */
+export type Stored<TDoc> = { [K in keyof TDoc]: TDoc[K] };
+
+/**
+ * The driver's collection of a model, typed by its documents: for bulk inserts that skip
+ * mongoose's casting and defaults (mongoose types it with ObjectId `_id`s; ours are strings).
+ */
+export function driverCollection<TDoc>(model: Model<TDoc>): Collection<Stored<TDoc>> {
+  return model.collection as unknown as Collection<Stored<TDoc>>;
+}
+
 /**
  * Base for repositories: every method takes the tenant first, every query is scoped by it,
  * and what comes out is a plain object (never a mongoose document).
  */
-export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> implements OnModuleInit {
+export abstract class TenantRepository<TDoc extends { _id: string; tenantId: string }, TPlain> implements OnModuleInit {
   protected constructor(protected readonly model: Model<TDoc>) {}
 
   protected abstract toPlain(doc: TDoc): TPlain;
+
+  /**
+   * The driver's collection, typed by the stored document (string `_id`s): for bulk inserts that
+   * skip mongoose's casting and defaults (the documents are complete).
+   */
+  protected get collection(): Collection<Stored<TDoc>> {
+    return driverCollection(this.model);
+  }
 
   /** The model, for the outbox relay's registration and lock keys. */
   get mongooseModel(): Model<TDoc> {
@@ -74,9 +104,31 @@ export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> impl
     tenantId: string,
     id: string,
     projection?: Record<string, 0 | 1>,
-  ): Promise<T | null> {
+  ): Promise<Owned<T> | null> {
     const doc = await this.model.findById(id, projection).lean<T>().exec();
-    return doc && doc.tenantId === tenantId ? doc : null;
+    return doc && doc.tenantId === tenantId ? this.owned(doc) : null;
+  }
+
+  /** The tenant's documents matching `filter` (always scoped by the tenant), as proofs for writes. */
+  protected async findOwnedMany<T extends { tenantId: string }>(
+    tenantId: string,
+    filter: QueryFilter<TDoc>,
+    projection?: Record<string, 0 | 1>,
+  ): Promise<Owned<T>[]> {
+    const docs = await this.model
+      .find(tenantFilter<TDoc>(tenantId, filter), projection)
+      .sort({ _id: 1 })
+      .lean<T[]>()
+      .exec();
+    return docs.map((d) => this.owned(d));
+  }
+
+  /**
+   * Marks a document as read for its tenant. Only repositories can (it is protected): their reads
+   * that checked the tenant, and a cached read whose tenant was checked, call it.
+   */
+  protected owned<T extends { tenantId: string }>(doc: T): Owned<T> {
+    return doc as Owned<T>;
   }
 
   async getById(tenantId: string, id: string, what: string): Promise<TPlain> {

@@ -13,7 +13,11 @@ import {
 } from '@circulate/contracts';
 import { ensureStream, NatsConnectionService } from '@circulate/platform/messaging';
 import { applySnapshot, ItemProjection } from '@circulate/reporting/domain';
+import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
+
+/** A row of the projections collection: an item's projection (as JSON) or a tenant document. */
+type StoredRow = { _id: string; [field: string]: unknown };
 import { AckPolicy, Consumer, DeliverPolicy, JSONCodec, JsMsg, nanos } from 'nats';
 import { ServiceEnv } from '@circulate/platform/nest';
 
@@ -363,7 +367,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   }
 
   private async flush(): Promise<void> {
-    const ops: { replaceOne: { filter: { _id: string }; replacement: object; upsert: true } }[] = [];
+    const ops: AnyBulkWriteOperation<StoredRow>[] = [];
     for (const p of this.dirtyItems) {
       const _id = `${p.tenantId}:${p.id}`;
       ops.push({
@@ -378,7 +382,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
     this.dirtyItems.clear();
     this.dirtyDocs.clear();
     for (let i = 0; i < ops.length; i += 500) {
-      await this.db.collection(COLLECTION).bulkWrite(ops.slice(i, i + 500) as never, { ordered: false });
+      await this.db.collection<StoredRow>(COLLECTION).bulkWrite(ops.slice(i, i + 500), { ordered: false });
     }
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, ErrorCode, EventEnvelope, Page, SkuSnapshot } from '@circulate/contracts';
 import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
-import { isDuplicateKeyError, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
+import { isDuplicateKeyError, Owned, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { SkuDoc } from './sku.schema';
 
@@ -12,8 +12,8 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A live SKU as cached, with its tenant (checked on every read). */
-interface CachedSku {
+/** A live SKU as cached, with its tenant (checked on every read); owned, what a change decides on. */
+export interface CachedSku {
   tenantId: string;
   sku: SkuSnapshot;
 }
@@ -49,6 +49,17 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
       return doc && doc.deletedAt == null ? { tenantId: doc.tenantId, sku: this.toPlain(doc) } : null;
     });
     return cached && cached.tenantId === tenantId ? cached.sku : null;
+  }
+
+  /** The live SKU as its tenant owns it (AggregateStore). */
+  async loadOwned(tenantId: string, id: string): Promise<Owned<CachedSku> | null> {
+    const sku = await this.findById(tenantId, id);
+    return sku ? this.owned({ tenantId, sku }) : null;
+  }
+
+  /** Drops the cached reads of these SKUs (the AggregateWriter calls it after every write). */
+  invalidate(ids: string[]): Promise<void> {
+    return this.live.invalidate(ids);
   }
 
   async findMany(tenantId: string, ids: string[]): Promise<Map<string, SkuSnapshot>> {
@@ -110,8 +121,6 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
         .exec();
     } catch (err) {
       throw this.duplicate(err, sku.code);
-    } finally {
-      await this.live.invalidate([sku.id]);
     }
   }
 

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, ErrorCode } from '@circulate/contracts';
 import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
-import { isDuplicateKeyError } from '@circulate/platform/persistence';
+import { driverCollection, isDuplicateKeyError } from '@circulate/platform/persistence';
 import type { Model } from 'mongoose';
 import { StockItemCodeDoc } from './stock-item.schema';
 
@@ -63,7 +63,7 @@ export class CodeRepository implements OnModuleInit {
     }));
     try {
       await this.owners.fillAfter(
-        () => this.model.collection.insertMany(docs as never[], { ordered: false }),
+        () => driverCollection(this.model).insertMany(docs, { ordered: false }),
         () => docs.map((d) => [d._id, { stockItemId: d.stockItemId }] as const),
       );
       return;

@@ -9,8 +9,8 @@ import {
 } from '@circulate/contracts';
 import { DurableConsumers } from '@circulate/platform/messaging';
 import { ServiceEnv } from '@circulate/platform/nest';
-import { StockItemsService } from '../stock-items/stock-items.service';
-import { SkuRepository } from './sku.repository';
+import { SkuRepository } from '@circulate/inventory/data-access';
+import { SkuFanOut } from './sku-fanout';
 
 /**
  * The safety net of a SKU edit or deletion. The request writes the SKU (with its event, in one
@@ -26,7 +26,7 @@ export class SkuFanOutConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: DurableConsumers,
     private readonly skus: SkuRepository,
-    private readonly items: StockItemsService,
+    private readonly items: SkuFanOut,
     private readonly env: ServiceEnv,
   ) {}
 
