@@ -1,4 +1,4 @@
-import { ErrorCode, Result } from '@circulate/contracts';
+import { Result } from '@circulate/contracts';
 import { decideBatch, decideRegistration } from './registration-decisions';
 import { decideLocationCreation, decideSkuRelink, decideSkuUpdate } from './sku-decisions';
 

@@ -116,7 +116,8 @@ describe('decideLedgerEntry', () => {
   });
 
   it('given a ledger kept in EUR, when an entry in USD comes, then 400 on amount.currency', () => {
-    const item = bike({ ledger: [{ ...value(decideLedgerEntry(bike(), cost, AT))!.ledgerEntry! }] });
+    const first = value(decideLedgerEntry(bike(), cost, AT))?.ledgerEntry;
+    const item = bike({ ledger: first ? [first] : [] });
     const r = decideLedgerEntry(item, { ...cost, amount: { amount: 5, currency: 'USD' } }, AT);
     expect(!r.ok && r.error.errors?.[0]?.field).toBe('amount.currency');
   });
