@@ -9,9 +9,10 @@ import {
   ListingStatus,
   Page,
 } from '@circulate/contracts';
-import { isDuplicateKeyError, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
+import { isDuplicateKeyError, Owned, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { ListingDoc } from './listing.schema';
+import type { ListingState } from '@circulate/catalog/domain';
 
 export interface ListingFilter {
   status?: ListingStatus;
@@ -19,8 +20,11 @@ export interface ListingFilter {
   channels?: ListingChannel[];
 }
 
-/** The stored, editable part of a listing (what a write replaces). */
-export type ListingState = Omit<Listing, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+/** A listing read for its tenant: what a change decides on. */
+export interface OwnedListing {
+  tenantId: string;
+  listing: Listing;
+}
 
 @Injectable()
 export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
@@ -46,6 +50,12 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
       createdAt: new Date(doc.createdAt).toISOString(),
       updatedAt: new Date(doc.updatedAt).toISOString(),
     };
+  }
+
+  /** The listing as its tenant owns it (AggregateStore). */
+  async loadOwned(tenantId: string, id: string): Promise<Owned<OwnedListing> | null> {
+    const doc = await this.findOwned<ListingDoc>(tenantId, id);
+    return doc ? this.owned({ tenantId, listing: this.toPlain(doc) }) : null;
   }
 
   private duplicateSlug(slug: string): DomainError {
