@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, Result } from '@circulate/contracts';
+import { DomainError, Result, TenantId } from '@circulate/contracts';
 import type { Owned } from '@circulate/platform/persistence';
 import type { Model } from 'mongoose';
 import { BatchOutboxFlusher, PendingEvents } from './batch-outbox-flusher';
@@ -11,7 +11,7 @@ export interface AggregateStore<TState, TDoc extends OutboxDocument = OutboxDocu
   /** The collection (lock keys, outbox). */
   readonly mongooseModel: Model<TDoc>;
   /** The aggregate as its tenant owns it (null: absent, or another tenant's). */
-  loadOwned(tenantId: string, id: string): Promise<Owned<TState> | null>;
+  loadOwned(tenantId: TenantId, id: string): Promise<Owned<TState> | null>;
   /** Drops cached reads of these aggregates; called after every write, failed ones too. */
   invalidate?(ids: string[]): Promise<void>;
 }
@@ -58,7 +58,7 @@ export class AggregateWriter {
   /** Changes one existing aggregate of the tenant (404 when it has none by that id). */
   change<TState, TDoc extends OutboxDocument, TChange, TOut>(
     store: AggregateStore<TState, TDoc>,
-    tenantId: string,
+    tenantId: TenantId,
     id: string,
     steps: ChangeSteps<TState, TChange, TOut>,
   ): Promise<TOut> {

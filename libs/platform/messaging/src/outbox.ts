@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventEnvelope, IdPrefix, newId } from '@circulate/contracts';
+import { EventEnvelope, IdPrefix, newId, TenantId } from '@circulate/contracts';
 import type { Model } from 'mongoose';
 import { EventPublisher } from './event-publisher';
 import { KeyedMutex } from './keyed-mutex';
@@ -23,7 +23,7 @@ export interface OutboxDocument {
 
 export function outboxEvent<T>(
   type: string,
-  tenantId: string,
+  tenantId: TenantId,
   aggregateId: string,
   aggregateVersion: number,
   data: T,

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Rpc, ServiceHealth, Services } from '@circulate/contracts';
+import { Rpc, ServiceHealth, Services, SYSTEM_TENANT } from '@circulate/contracts';
 import { NatsConnectionService, RpcClient } from '@circulate/platform/messaging';
 import { pingMongo } from '@circulate/platform/nest';
 import type { FastifyReply } from 'fastify';
@@ -36,7 +36,7 @@ export class HealthController {
         try {
           const h = await this.rpc.request<ServiceHealth>(
             Rpc.health(service),
-            { tenantId: 'system', role: 'admin' },
+            { tenantId: SYSTEM_TENANT, role: 'admin' },
             {},
             timeout,
           );

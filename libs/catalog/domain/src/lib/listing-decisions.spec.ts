@@ -14,7 +14,7 @@ const failure = <T>(r: Result<T>) => (r.ok ? null : r.error);
 
 const create = (over: Partial<CreateListingRequest> = {}): CreateListingRequest => ({
   name: 'City Bike — daily!',
-  priceTables: [{ name: 'Daily', currency: 'EUR', rates: [{ unit: 'P1D', amount: 2500 }] }],
+  priceTables: [{ name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 2500 }] }],
   ...over,
 });
 
@@ -33,7 +33,7 @@ describe('decideListingCreation', () => {
     const state = value(decideListingCreation(create(), ids()));
     expect(state).toMatchObject({ slug: 'city-bike-daily', status: 'draft', channels: DEFAULT_CHANNELS });
     expect(state.priceTables).toEqual([
-      { id: 'prt_1', name: 'Daily', currency: 'EUR', rates: [{ unit: 'P1D', amount: 2500 }] },
+      { id: 'prt_1', name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 2500 }] },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TenantId } from '@circulate/contracts';
 import { CodeClaim, CodeRepository, StockItemCodeDoc, StockItemRepository } from '@circulate/inventory/data-access';
 
 /** A claim older than this whose item does not list the code is left over from a crash. */
@@ -13,7 +14,7 @@ export class CodeClaims {
   ) {}
 
   /** Claims every code or none (409); a claim left by a crash (old, its item does not list the code) is reclaimed. */
-  claim(tenantId: string, claims: CodeClaim[]): Promise<void> {
+  claim(tenantId: TenantId, claims: CodeClaim[]): Promise<void> {
     return this.codes.claimAll(tenantId, claims, async (taken: StockItemCodeDoc[]) => {
       const stale: StockItemCodeDoc[] = [];
       const still: StockItemCodeDoc[] = [];
@@ -28,12 +29,12 @@ export class CodeClaims {
     });
   }
 
-  release(tenantId: string, claims: CodeClaim[]): Promise<void> {
+  release(tenantId: TenantId, claims: CodeClaim[]): Promise<void> {
     return this.codes.releaseClaims(tenantId, claims);
   }
 
   /** Runs `write` with the codes claimed; if it fails they are released again. */
-  async holding<T>(tenantId: string, claims: CodeClaim[], write: () => Promise<T>): Promise<T> {
+  async holding<T>(tenantId: TenantId, claims: CodeClaim[], write: () => Promise<T>): Promise<T> {
     if (claims.length) await this.claim(tenantId, claims);
     try {
       return await write();

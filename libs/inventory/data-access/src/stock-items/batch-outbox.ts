@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectModel, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { DomainError, ErrorCode, ok, type EventEnvelope } from '@circulate/contracts';
+import { DomainError, ErrorCode, ok, type EventEnvelope, TenantId } from '@circulate/contracts';
 import { AggregateWriter, OutboxRelay } from '@circulate/platform/messaging';
 import { Owned, TenantRepository } from '@circulate/platform/persistence';
 import type { Model } from 'mongoose';
@@ -21,8 +21,8 @@ export class StockItemBatchDoc {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ required: true })
-  tenantId!: string;
+  @Prop({ type: String, required: true })
+  tenantId!: TenantId;
 
   @Prop({ type: [String], required: true })
   stockItemIds!: string[];
@@ -68,12 +68,12 @@ export class BatchOutbox
   }
 
   /** The batch as its tenant owns it (AggregateStore). */
-  loadOwned(tenantId: string, id: string): Promise<Owned<StockItemBatchDoc> | null> {
+  loadOwned(tenantId: TenantId, id: string): Promise<Owned<StockItemBatchDoc> | null> {
     return this.findOwned<StockItemBatchDoc>(tenantId, id);
   }
 
   /** Step 1: the events, staged (not yet publishable). */
-  async stage(tenantId: string, id: string, stockItemIds: string[], events: EventEnvelope[]): Promise<void> {
+  async stage(tenantId: TenantId, id: string, stockItemIds: string[], events: EventEnvelope[]): Promise<void> {
     await this.collection.insertOne({
       _id: id,
       tenantId,
@@ -85,7 +85,7 @@ export class BatchOutbox
   }
 
   /** Step 3, after the items are stored: make the events publishable, publish them, drop the document. */
-  async commit(tenantId: string, id: string): Promise<void> {
+  async commit(tenantId: TenantId, id: string): Promise<void> {
     try {
       await this.writer.change(this, tenantId, id, {
         what: 'batch',
@@ -105,7 +105,7 @@ export class BatchOutbox
   }
 
   /** The items were not stored: forget the staged events. */
-  async discard(tenantId: string, id: string): Promise<void> {
+  async discard(tenantId: TenantId, id: string): Promise<void> {
     await this.model.deleteOne({ _id: id, tenantId }).exec();
   }
 

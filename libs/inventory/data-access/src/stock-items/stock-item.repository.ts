@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DEFAULT_LIMIT, EventEnvelope, LedgerEntry, MAX_LIMIT, Page, TimelineEntry } from '@circulate/contracts';
+import {
+  DEFAULT_LIMIT,
+  EventEnvelope,
+  LedgerEntry,
+  MAX_LIMIT,
+  Page,
+  TimelineEntry,
+  TenantId,
+} from '@circulate/contracts';
 import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
 import { decodeCursor, encodeCursor, Owned, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
@@ -83,7 +91,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
    * By `_id` alone, then the tenant is checked here: FerretDB v1 answers an `_id`-only filter
    * from its primary key but scans for `_id` + `tenantId` (the hot path of code lookups).
    */
-  override async findById(tenantId: string, id: string): Promise<StockItemRecord | null> {
+  override async findById(tenantId: TenantId, id: string): Promise<StockItemRecord | null> {
     const record = await this.records.get(id, async () => {
       const doc = await this.model.findById(id, VIEW).lean<StockItemDoc>().exec();
       return doc ? this.toPlain(doc) : null;
@@ -97,12 +105,12 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
    * the index; `_id` + `tenantId` scans until it finds the document (measured: 0.6–1.6 s per
    * change of an item late in a 10,000-item collection, against ~30 ms by `_id`).
    */
-  findFull(tenantId: string, id: string): Promise<Owned<StockItemFull> | null> {
+  findFull(tenantId: TenantId, id: string): Promise<Owned<StockItemFull> | null> {
     return this.findOwned<StockItemFull>(tenantId, id, { _outbox: 0 });
   }
 
   /** The item with its history, defaults filled in: what a change decides on (AggregateStore). */
-  async loadOwned(tenantId: string, id: string): Promise<Owned<StockItemFull> | null> {
+  async loadOwned(tenantId: TenantId, id: string): Promise<Owned<StockItemFull> | null> {
     const full = await this.findFull(tenantId, id);
     if (!full) return null;
     return this.owned({
@@ -123,7 +131,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
   }
 
   findHistory(
-    tenantId: string,
+    tenantId: TenantId,
     id: string,
     field: 'timeline' | 'ledger',
   ): Promise<Pick<StockItemDoc, 'tenantId' | 'timeline' | 'ledger'> | null> {
@@ -131,7 +139,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
   }
 
   async list(
-    tenantId: string,
+    tenantId: TenantId,
     filter: { skuId?: string; locationId?: string; status?: string; tracking?: string },
     limit = DEFAULT_LIMIT,
     cursor?: string,
@@ -152,12 +160,12 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     return { items, nextCursor: docs.length > n ? encodeCursor(docs[n - 1]._id) : null };
   }
 
-  async linkedTo(tenantId: string, skuId: string): Promise<Owned<StockItemRecord>[]> {
+  async linkedTo(tenantId: TenantId, skuId: string): Promise<Owned<StockItemRecord>[]> {
     const docs = await this.findOwnedMany<StockItemDoc>(tenantId, { skuId }, VIEW);
     return docs.map((d) => this.owned(this.toPlain(d)));
   }
 
-  async countBySku(tenantId: string, skuIds: string[]): Promise<Map<string, number>> {
+  async countBySku(tenantId: TenantId, skuIds: string[]): Promise<Map<string, number>> {
     if (skuIds.length === 0) return new Map();
     const keyOf = (skuId: string) => `${tenantId}:${skuId}`;
     const counts = await this.skuCounts.getMany(skuIds.map(keyOf), async (missing) => {
@@ -178,7 +186,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
    * Inserts new items of the tenant, each with its `registered` event in its own outbox. Their
    * `createdAt` is stored as it is, so the 201 answer built from it is what a later read returns.
    */
-  async insertMany(tenantId: string, docs: NewStockItemDoc[]): Promise<void> {
+  async insertMany(tenantId: TenantId, docs: NewStockItemDoc[]): Promise<void> {
     const stored = docs.map((d) => ({ ...d, tenantId, updatedAt: d.createdAt }));
     // Write-through: this replica reads its new items from memory from now on.
     await this.records.fillAfter(
@@ -188,7 +196,7 @@ export class StockItemRepository extends TenantRepository<StockItemDoc, StockIte
     if (stored.some((d) => d.skuId)) await this.skuCounts.invalidateAll();
   }
 
-  async deleteMany(tenantId: string, ids: string[]): Promise<void> {
+  async deleteMany(tenantId: TenantId, ids: string[]): Promise<void> {
     try {
       for (let i = 0; i < ids.length; i += 100) {
         await this.model
