@@ -77,7 +77,7 @@ export class ListingCommands {
   }
 
   /** DELETE archives: the listing stays readable by staff and keeps its slug; archiving twice is a no-op. */
-  archive(ctx: RequestContext, id: string): Promise<Listing> {
+  async archive(ctx: RequestContext, id: string): Promise<Listing> {
     this.assertAdmin(ctx);
     return this.change(ctx, id, (current) => decideArchive(current.listing));
   }
