@@ -1,4 +1,5 @@
-import { ErrorCode, Result } from '@circulate/contracts';
+import { ErrorCode } from '@circulate/contracts';
+import { accepted, refusal } from './testing';
 import { decideAdjustment, decideLedgerEntry, decideUpdate, movesTo, StockItemFacts } from './stock-item-decisions';
 
 const AT = '2027-05-01T10:00:00.000Z';
@@ -29,17 +30,11 @@ const chairs = (over: Partial<StockItemFacts> = {}): StockItemFacts =>
     ...over,
   });
 
-const value = <T>(r: Result<T>): T => {
-  if (!r.ok) throw new Error(`refused: ${r.error.message}`);
-  return r.value;
-};
-const refusal = <T>(r: Result<T>): string => (r.ok ? 'accepted' : r.error.code);
-
 describe('decideUpdate (PATCH)', () => {
   const found = { locationExists: true };
 
   it('given a bike, when it moves and its condition changes, then both fields and two timeline entries', () => {
-    const change = value(decideUpdate(bike(), { locationId: 'loc_b', condition: 'worn' }, found, AT));
+    const change = accepted(decideUpdate(bike(), { locationId: 'loc_b', condition: 'worn' }, found, AT));
     expect(change?.set).toEqual({ locationId: 'loc_b', condition: 'worn' });
     expect(change?.timeline).toEqual([
       { type: 'moved', at: AT, data: { from: 'loc_a', to: 'loc_b' } },
@@ -49,7 +44,7 @@ describe('decideUpdate (PATCH)', () => {
 
   it('given a bike, when the PATCH repeats what it is, then nothing to do (null)', () => {
     expect(
-      value(decideUpdate(bike(), { locationId: 'loc_a', condition: 'good', codes: ['BIKE-1'] }, found, AT)),
+      accepted(decideUpdate(bike(), { locationId: 'loc_a', condition: 'good', codes: ['BIKE-1'] }, found, AT)),
     ).toBeNull();
   });
 
@@ -73,7 +68,7 @@ describe('decideUpdate (PATCH)', () => {
   });
 
   it('given a bike, when its codes are replaced, then the new ones are claimed and the old released', () => {
-    const change = value(decideUpdate(bike(), { codes: ['BIKE-2', 'RFID-9'] }, found, AT));
+    const change = accepted(decideUpdate(bike(), { codes: ['BIKE-2', 'RFID-9'] }, found, AT));
     expect(change?.claimCodes).toEqual(['BIKE-2', 'RFID-9']);
     expect(change?.releaseCodes).toEqual(['BIKE-1']);
     expect(refusal(decideUpdate(bike(), { codes: ['A', 'A'] }, found, AT))).toBe(ErrorCode.VALIDATION_FAILED);
@@ -82,7 +77,7 @@ describe('decideUpdate (PATCH)', () => {
 
 describe('decideAdjustment', () => {
   it('given 10 chairs with 3 out, when 5 are written off, then 5 remain with 2 in', () => {
-    const change = value(decideAdjustment(chairs(), { delta: -5, reason: 'broken' }, AT));
+    const change = accepted(decideAdjustment(chairs(), { delta: -5, reason: 'broken' }, AT));
     expect(change?.set).toEqual({ quantity: 5, state: { in: 2, out: 3 } });
     expect(change?.timeline[0]).toMatchObject({ type: 'adjusted', at: AT, quantity: -5 });
   });
@@ -100,7 +95,7 @@ describe('decideLedgerEntry', () => {
   const cost = { entryId: 'led_1', type: 'cost' as const, amount: { amount: 1200, currency: 'EUR' }, reason: 'repair' };
 
   it('given a bike without entries, when a cost is added, then the entry and its timeline entry, at the time given', () => {
-    const change = value(decideLedgerEntry(bike(), cost, AT));
+    const change = accepted(decideLedgerEntry(bike(), cost, AT));
     expect(change?.ledgerEntry).toEqual({
       id: 'led_1',
       type: 'cost',
@@ -116,7 +111,7 @@ describe('decideLedgerEntry', () => {
   });
 
   it('given a ledger kept in EUR, when an entry in USD comes, then 400 on amount.currency', () => {
-    const first = value(decideLedgerEntry(bike(), cost, AT))?.ledgerEntry;
+    const first = accepted(decideLedgerEntry(bike(), cost, AT))?.ledgerEntry;
     const item = bike({ ledger: first ? [first] : [] });
     const r = decideLedgerEntry(item, { ...cost, amount: { amount: 5, currency: 'USD' } }, AT);
     expect(!r.ok && r.error.errors?.[0]?.field).toBe('amount.currency');

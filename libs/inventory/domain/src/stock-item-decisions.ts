@@ -4,11 +4,10 @@ import {
   LedgerEntry,
   Money,
   Result,
+  StockItem,
   StockItemOverridesShape,
-  StockItemState,
   StockItemStatus,
   TimelineEntry,
-  Tracking,
 } from '@circulate/contracts';
 import {
   adjustPool,
@@ -19,21 +18,16 @@ import {
   patchOverrides,
 } from './stock-item';
 
-/** What the deciders of one stock item read: its fields and its embedded history. */
-export interface StockItemFacts {
+/** What the deciders of one stock item read: its own fields and its embedded history. */
+export type StockItemFacts = Pick<
+  StockItem,
+  'tracking' | 'quantity' | 'codes' | 'locationId' | 'condition' | 'status' | 'state' | 'overrides'
+> & {
   _id: string;
-  tracking: Tracking;
-  quantity: number;
-  codes: string[];
-  locationId: string;
-  condition: string | null;
-  status: StockItemStatus;
-  state: StockItemState;
-  overrides: StockItemOverridesShape;
   ledger: LedgerEntry[];
   appliedKeys: string[];
   outByOrder: Record<string, number>;
-}
+};
 
 /** The fields a change may set. */
 export type StockItemFields = Partial<
