@@ -1,48 +1,12 @@
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { EventEnvelope, eventStream, RequestContext, Role, ServiceName, tenantId } from '@circulate/contracts';
 import { NatsConnectionService } from '@circulate/platform/messaging';
+import type { Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { loadEnv, ServiceEnv } from './env';
 import { serviceModule, ServiceModuleSpec } from './service-module';
-
-/**
- * Removes a namespace's database of each service and every stream and key-value bucket of the
- * namespace (`<ns>_…`, `KV_<ns>_…`). Gives up after ten seconds: cleaning up never fails a run.
- */
-export async function dropNamespace(
-  mongoUrl: string,
-  natsUrl: string,
-  ns: string,
-  services: readonly string[],
-): Promise<void> {
-  const work = async () => {
-    const { MongoClient } = await import('mongodb');
-    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
-    try {
-      for (const service of services)
-        await client
-          .db(`${ns}_${service}`)
-          .dropDatabase()
-          .catch(() => undefined);
-    } finally {
-      await client.close().catch(() => undefined);
-    }
-    const { connect } = await import('nats');
-    const nc = await connect({ servers: natsUrl.split(','), timeout: 2000 });
-    try {
-      const jsm = await nc.jetstreamManager();
-      const ours: string[] = [];
-      for await (const info of jsm.streams.list())
-        if (info.config.name.startsWith(`${ns}_`) || info.config.name.startsWith(`KV_${ns}_`))
-          ours.push(info.config.name);
-      for (const name of ours) await jsm.streams.delete(name).catch(() => undefined);
-    } finally {
-      await nc.close().catch(() => undefined);
-    }
-  };
-  await Promise.race([work().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-}
 
 /** One service's modules booted without a transport, against the real NATS and database. */
 export interface ServiceHarness {
@@ -87,8 +51,17 @@ export async function startServiceHarness(
       return out;
     },
     close: async () => {
+      // What the run made: its database, and every stream and bucket of its namespace.
+      await app
+        .get<Connection>(getConnectionToken())
+        .dropDatabase()
+        .catch(() => undefined);
+      const ours: string[] = [];
+      for await (const info of nats.jsm.streams.list())
+        if (info.config.name.startsWith(`${namespace}_`) || info.config.name.startsWith(`KV_${namespace}_`))
+          ours.push(info.config.name);
+      for (const name of ours) await nats.jsm.streams.delete(name).catch(() => undefined);
       await app.close();
-      await dropNamespace(config.MONGO_URL, config.NATS_URL, namespace, [service]);
       process.env['CIRCULATE_NS'] = previousNs;
     },
   };

@@ -4,7 +4,6 @@ import { Agent, request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { AppProcesses, freePort } from './apps';
 import { ensureMongo, ensureNats, StartedServer } from './servers';
-import { dropNamespace } from '@circulate/platform/nest';
 
 export function findRepoRoot(from = __dirname): string {
   let dir = from;
@@ -104,9 +103,45 @@ export class TestStack {
   async stop(): Promise<void> {
     this.agent.destroy();
     await this.apps.stopAll();
-    await dropNamespace(this.apps.options.mongoUrl, this.apps.options.natsUrl, this.namespace, SERVICES);
+    await dropNamespace(this.apps.options.mongoUrl, this.apps.options.natsUrl, this.namespace);
     for (const s of this.servers) await s.stop();
   }
+}
+
+/**
+ * Removes a finished run's databases and streams so that test data does not pile up. Drops the
+ * known database names one by one (FerretDB's listDatabases grows slow with many databases) and
+ * gives up after a few seconds: cleaning up must never fail or hang a test run.
+ */
+async function dropNamespace(mongoUrl: string, natsUrl: string, ns: string): Promise<void> {
+  const work = async () => {
+    const { MongoClient } = await import('mongodb');
+    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
+    try {
+      for (const service of SERVICES)
+        await client
+          .db(`${ns}_${service}`)
+          .dropDatabase()
+          .catch(() => undefined);
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+    const { connect } = await import('nats');
+    const nc = await connect({ servers: natsUrl.split(','), timeout: 2000 });
+    try {
+      const jsm = await nc.jetstreamManager();
+      // Every stream of the namespace, key-value buckets (KV_<ns>_…) included, whatever
+      // services and buckets exist by now: a finished run leaves nothing behind in NATS.
+      const ours: string[] = [];
+      for await (const info of jsm.streams.list())
+        if (info.config.name.startsWith(`${ns}_`) || info.config.name.startsWith(`KV_${ns}_`))
+          ours.push(info.config.name);
+      for (const name of ours) await jsm.streams.delete(name).catch(() => undefined);
+    } finally {
+      await nc.close().catch(() => undefined);
+    }
+  };
+  await Promise.race([work().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
 }
 
 const SERVICES = ['gateway', 'inventory', 'catalog', 'availability', 'orders', 'reporting'] as const;
