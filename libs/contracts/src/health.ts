@@ -1,7 +1,15 @@
+import { defineRpc, RpcDef } from './rpc';
+import { Rpc, ServiceName } from './subjects';
+
 export interface ServiceHealth {
   service: string;
   status: 'up' | 'down';
   mongo: 'up' | 'down';
   nats: 'up' | 'down';
   version: string;
+}
+
+/** Every service's health subject: whether its database and NATS answer. */
+export function healthCall(service: ServiceName): RpcDef<Record<string, never>, ServiceHealth> {
+  return defineRpc(Rpc.health(service));
 }

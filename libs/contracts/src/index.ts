@@ -13,3 +13,4 @@ export * from './inventory';
 export * from './catalog';
 export * from './availability';
 export * from './reporting';
+export * from './rpc';

@@ -1,18 +1,16 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { AvailabilityQueries } from '@circulate/availability/read-model';
 import {
-  AvailabilityRpc,
+  AvailabilityCalls,
   ListingAvailability,
   ListingAvailabilityRequest,
   ListingCalendar,
   RebuildReport,
   RequestContext,
-  rpcSubject,
   StockItemSchedule,
   StockItemScheduleRequest,
 } from '@circulate/contracts';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 import { ReadModelFeed } from './read-model-feed';
 
 @Controller()
@@ -22,23 +20,23 @@ export class AvailabilityController {
     private readonly feed: ReadModelFeed,
   ) {}
 
-  @MessagePattern(rpcSubject(AvailabilityRpc.checkAvailability))
+  @Handles(AvailabilityCalls.checkAvailability)
   check(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): ListingAvailability {
     return this.queries.availability(ctx, data.id, data.query);
   }
 
-  @MessagePattern(rpcSubject(AvailabilityRpc.calendar))
+  @Handles(AvailabilityCalls.calendar)
   calendar(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): ListingCalendar {
     return this.queries.calendar(ctx, data.id, data.query);
   }
 
-  @MessagePattern(rpcSubject(AvailabilityRpc.stockItemSchedule))
+  @Handles(AvailabilityCalls.stockItemSchedule)
   schedule(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemScheduleRequest): StockItemSchedule {
     return this.queries.schedule(ctx, data.id, data.query ?? {});
   }
 
   /** Rebuilds every replica's read model from the streams (admin; the gateway checks the role). */
-  @MessagePattern(rpcSubject(AvailabilityRpc.rebuildReadModel))
+  @Handles(AvailabilityCalls.rebuildReadModel)
   rebuild(@RpcCtx() _ctx: RequestContext): Promise<RebuildReport> {
     return this.feed.rebuildAll();
   }

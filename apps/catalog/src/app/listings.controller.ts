@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
-  CatalogRpc,
+  CatalogCalls,
   CreateListingRequest,
   GetListingBySlugRequest,
   GetListingRequest,
@@ -11,11 +10,10 @@ import {
   PriceListingRequest,
   PriceQuote,
   RequestContext,
-  rpcSubject,
   UpdateListingRequest,
 } from '@circulate/contracts';
 import { ListingCommands, ListingQueries } from '@circulate/catalog/application';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()
 export class ListingsController {
@@ -24,37 +22,37 @@ export class ListingsController {
     private readonly queries: ListingQueries,
   ) {}
 
-  @MessagePattern(rpcSubject(CatalogRpc.createListing))
+  @Handles(CatalogCalls.createListing)
   create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateListingRequest): Promise<Listing> {
     return this.commands.create(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(CatalogRpc.listListings))
+  @Handles(CatalogCalls.listListings)
   list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListListingsRequest): Promise<Page<Listing>> {
     return this.queries.list(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(CatalogRpc.getListing))
+  @Handles(CatalogCalls.getListing)
   get(@RpcCtx() ctx: RequestContext, @RpcData() data: GetListingRequest): Promise<Listing> {
     return this.queries.get(ctx, data.id);
   }
 
-  @MessagePattern(rpcSubject(CatalogRpc.getListingBySlug))
+  @Handles(CatalogCalls.getListingBySlug)
   getBySlug(@RpcCtx() ctx: RequestContext, @RpcData() data: GetListingBySlugRequest): Promise<Listing> {
     return this.queries.getBySlug(ctx, data.slug);
   }
 
-  @MessagePattern(rpcSubject(CatalogRpc.updateListing))
+  @Handles(CatalogCalls.updateListing)
   update(@RpcCtx() ctx: RequestContext, @RpcData() data: UpdateListingRequest): Promise<Listing> {
     return this.commands.update(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(CatalogRpc.archiveListing))
+  @Handles(CatalogCalls.archiveListing)
   archive(@RpcCtx() ctx: RequestContext, @RpcData() data: GetListingRequest): Promise<Listing> {
     return this.commands.archive(ctx, data.id);
   }
 
-  @MessagePattern(rpcSubject(CatalogRpc.priceListing))
+  @Handles(CatalogCalls.priceListing)
   price(@RpcCtx() ctx: RequestContext, @RpcData() data: PriceListingRequest): Promise<PriceQuote> {
     return this.queries.price(ctx, data);
   }

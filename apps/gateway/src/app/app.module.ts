@@ -1,5 +1,5 @@
 import { Module, Type } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { MessagingModule, STRICT_VALIDATION, validationError } from '@circulate/platform/messaging';
 import { loggingModule } from '@circulate/platform/nest';
@@ -10,7 +10,7 @@ import { KeyThrottlerGuard } from './auth/throttle.guard';
 import { GatewayEnv } from './gateway-env';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem';
-import { IdempotencyInterceptor } from './idempotency/idempotency';
+import { idempotentPosts } from './idempotency/idempotency';
 import { UnknownQueryGuard } from './http/query-guard';
 import { AVAILABILITY_CONTROLLERS } from './routes/availability';
 import { CATALOG_CONTROLLERS } from './routes/catalog';
@@ -30,20 +30,20 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
         outbox: false,
       }),
     ],
-    controllers: [
+    // Idempotency-Key is honoured on every POST route of these controllers (and only there).
+    controllers: idempotentPosts([
       HealthController,
       ...INVENTORY_CONTROLLERS,
       ...CATALOG_CONTROLLERS,
       ...AVAILABILITY_CONTROLLERS,
       ...REPORTING_CONTROLLERS,
-    ],
+    ]),
     providers: [
       { provide: GatewayEnv, useValue: env },
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },
       { provide: APP_GUARD, useClass: KeyThrottlerGuard },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_GUARD, useClass: UnknownQueryGuard },
-      { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       { provide: APP_FILTER, useClass: ProblemFilter },
       {
         provide: APP_PIPE,

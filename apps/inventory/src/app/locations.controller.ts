@@ -1,5 +1,4 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   CreateLocationRequest,
   GetLocationRequest,
@@ -7,27 +6,26 @@ import {
   Location,
   Page,
   RequestContext,
-  InventoryRpc,
-  rpcSubject,
+  InventoryCalls,
 } from '@circulate/contracts';
 import { LocationsService } from '@circulate/inventory/application';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()
 export class LocationsController {
   constructor(private readonly locations: LocationsService) {}
 
-  @MessagePattern(rpcSubject(InventoryRpc.createLocation))
+  @Handles(InventoryCalls.createLocation)
   create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateLocationRequest): Promise<Location> {
     return this.locations.create(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.listLocations))
+  @Handles(InventoryCalls.listLocations)
   list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListLocationsRequest): Promise<Page<Location>> {
     return this.locations.list(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.getLocation))
+  @Handles(InventoryCalls.getLocation)
   get(@RpcCtx() ctx: RequestContext, @RpcData() data: GetLocationRequest): Promise<Location> {
     return this.locations.get(ctx, data.id);
   }

@@ -1,44 +1,42 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   CreateSkuRequest,
-  InventoryRpc,
+  InventoryCalls,
   ListSkusRequest,
   Page,
   RequestContext,
-  rpcSubject,
   Sku,
   SkuIdRequest,
   UpdateSkuRequest,
 } from '@circulate/contracts';
 import { SkusService } from '@circulate/inventory/application';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()
 export class SkusController {
   constructor(private readonly skus: SkusService) {}
 
-  @MessagePattern(rpcSubject(InventoryRpc.createSku))
+  @Handles(InventoryCalls.createSku)
   create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateSkuRequest): Promise<Sku> {
     return this.skus.create(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.listSkus))
+  @Handles(InventoryCalls.listSkus)
   list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListSkusRequest): Promise<Page<Sku>> {
     return this.skus.list(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.getSku))
+  @Handles(InventoryCalls.getSku)
   get(@RpcCtx() ctx: RequestContext, @RpcData() data: SkuIdRequest): Promise<Sku> {
     return this.skus.get(ctx, data.id);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.updateSku))
+  @Handles(InventoryCalls.updateSku)
   update(@RpcCtx() ctx: RequestContext, @RpcData() data: UpdateSkuRequest): Promise<Sku> {
     return this.skus.update(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.deleteSku))
+  @Handles(InventoryCalls.deleteSku)
   async delete(@RpcCtx() ctx: RequestContext, @RpcData() data: SkuIdRequest): Promise<{ deleted: true }> {
     await this.skus.delete(ctx, data.id);
     return { deleted: true };

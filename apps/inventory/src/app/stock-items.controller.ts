@@ -1,11 +1,10 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   AdjustmentRequest,
   BatchRegisterRequest,
   CreateStockItemRequest,
   HandOutCommand,
-  InventoryRpc,
+  InventoryCalls,
   Ledger,
   LedgerEntry,
   LedgerEntryRequest,
@@ -16,7 +15,6 @@ import {
   RecordOrderIncomeCommand,
   RequestContext,
   ReturnCommand,
-  rpcSubject,
   StockItem,
   StockItemBatch,
   StockItemIdRequest,
@@ -29,7 +27,7 @@ import {
   StockItemQueries,
   StockItemRegistration,
 } from '@circulate/inventory/application';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()
 export class StockItemsController {
@@ -40,72 +38,72 @@ export class StockItemsController {
     private readonly orders: OrderCommands,
   ) {}
 
-  @MessagePattern(rpcSubject(InventoryRpc.createStockItem))
+  @Handles(InventoryCalls.createStockItem)
   create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateStockItemRequest): Promise<StockItem> {
     return this.registration.create(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.batchRegisterStockItems))
+  @Handles(InventoryCalls.batchRegisterStockItems)
   batch(@RpcCtx() ctx: RequestContext, @RpcData() data: BatchRegisterRequest): Promise<StockItemBatch> {
     return this.registration.batch(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.listStockItems))
+  @Handles(InventoryCalls.listStockItems)
   list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListStockItemsRequest): Promise<Page<StockItem>> {
     return this.queries.list(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.getStockItem))
+  @Handles(InventoryCalls.getStockItem)
   get(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemIdRequest): Promise<StockItem> {
     return this.queries.get(ctx, data.id);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.lookupStockItem))
+  @Handles(InventoryCalls.lookupStockItem)
   lookup(@RpcCtx() ctx: RequestContext, @RpcData() data: LookupStockItemRequest): Promise<StockItem> {
     return this.queries.lookup(ctx, data.code);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.updateStockItem))
+  @Handles(InventoryCalls.updateStockItem)
   update(@RpcCtx() ctx: RequestContext, @RpcData() data: UpdateStockItemRequest): Promise<StockItem> {
     return this.changes.update(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.adjustStockItem))
+  @Handles(InventoryCalls.adjustStockItem)
   adjust(@RpcCtx() ctx: RequestContext, @RpcData() data: AdjustmentRequest): Promise<StockItem> {
     return this.changes.adjust(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.addLedgerEntry))
+  @Handles(InventoryCalls.addLedgerEntry)
   addLedgerEntry(@RpcCtx() ctx: RequestContext, @RpcData() data: LedgerEntryRequest): Promise<LedgerEntry> {
     return this.changes.addLedgerEntry(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.getLedger))
+  @Handles(InventoryCalls.getLedger)
   ledger(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemIdRequest): Promise<Ledger> {
     return this.queries.ledger(ctx, data.id);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.getTimeline))
+  @Handles(InventoryCalls.getTimeline)
   timeline(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemIdRequest): Promise<Timeline> {
     return this.queries.timeline(ctx, data.id);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.handOut))
+  @Handles(InventoryCalls.handOut)
   handOut(@RpcCtx() ctx: RequestContext, @RpcData() data: HandOutCommand): Promise<StockItem> {
     return this.orders.handOut(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.returnUnits))
+  @Handles(InventoryCalls.returnUnits)
   returnUnits(@RpcCtx() ctx: RequestContext, @RpcData() data: ReturnCommand): Promise<StockItem> {
     return this.orders.returnUnits(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.recordOrderIncome))
+  @Handles(InventoryCalls.recordOrderIncome)
   recordOrderIncome(@RpcCtx() ctx: RequestContext, @RpcData() data: RecordOrderIncomeCommand): Promise<StockItem> {
     return this.orders.recordOrderIncome(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(InventoryRpc.markSold))
+  @Handles(InventoryCalls.markSold)
   markSold(@RpcCtx() ctx: RequestContext, @RpcData() data: MarkSoldCommand): Promise<StockItem> {
     return this.orders.markSold(ctx, data);
   }

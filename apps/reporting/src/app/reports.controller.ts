@@ -1,12 +1,11 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import {
   PoolReportRow,
   PoolsReportRpc,
-  ReportingRpc,
+  RenderedReportPage,
+  ReportingCalls,
   ReportPage,
   RequestContext,
-  rpcSubject,
   SkuReportRow,
   SkusReportRpc,
   StockItemReportRow,
@@ -15,7 +14,7 @@ import {
   UnderPerformersRpc,
 } from '@circulate/contracts';
 import { ReportingProjections, ReportsService } from '@circulate/reporting/data-access';
-import { RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()
 export class ReportsController {
@@ -24,33 +23,42 @@ export class ReportsController {
     private readonly projections: ReportingProjections,
   ) {}
 
-  @MessagePattern(rpcSubject(ReportingRpc.stockItems))
-  stockItems(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemsReportRpc): ReportPage<StockItemReportRow> {
+  @Handles(ReportingCalls.stockItems)
+  stockItems(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: StockItemsReportRpc,
+  ): ReportPage<StockItemReportRow> | RenderedReportPage {
     return this.reports.stockItems(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.skus))
-  skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> {
+  @Handles(ReportingCalls.skus)
+  skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> | RenderedReportPage {
     return this.reports.skus(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.underPerformers))
-  underPerformers(@RpcCtx() ctx: RequestContext, @RpcData() data: UnderPerformersRpc): ReportPage<UnderPerformerRow> {
+  @Handles(ReportingCalls.underPerformers)
+  underPerformers(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: UnderPerformersRpc,
+  ): ReportPage<UnderPerformerRow> | RenderedReportPage {
     return this.reports.underPerformers(ctx, data);
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.pools))
-  pools(@RpcCtx() ctx: RequestContext, @RpcData() data: PoolsReportRpc): ReportPage<PoolReportRow> {
+  @Handles(ReportingCalls.pools)
+  pools(
+    @RpcCtx() ctx: RequestContext,
+    @RpcData() data: PoolsReportRpc,
+  ): ReportPage<PoolReportRow> | RenderedReportPage {
     return this.reports.pools(ctx, data);
   }
 
   /** Operators only (no gateway route): `tools/reporting-rebuild.ts`. */
-  @MessagePattern(rpcSubject(ReportingRpc.rebuild))
+  @Handles(ReportingCalls.rebuild)
   rebuild(): Promise<{ applied: number }> {
     return this.projections.rebuild();
   }
 
-  @MessagePattern(rpcSubject(ReportingRpc.status))
+  @Handles(ReportingCalls.status)
   status(): Promise<{ applied: number; pending: Record<string, number> }> {
     return this.projections.status();
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, FieldError, InventoryRpc, RequestContext } from '@circulate/contracts';
+import { DomainError, ErrorCode, FieldError, InventoryCalls, RequestContext } from '@circulate/contracts';
 import { invalidListing } from '@circulate/catalog/domain';
 import { RpcClient } from '@circulate/platform/messaging';
 
@@ -17,7 +17,7 @@ export class ListingLocations {
       await Promise.all(
         chunk.map(async (id, j) => {
           try {
-            await this.rpc.request(InventoryRpc.getLocation, ctx, { id });
+            await this.rpc.call(InventoryCalls.getLocation, ctx, { id });
           } catch (err) {
             if (err instanceof DomainError && err.code === ErrorCode.NOT_FOUND) {
               errors.push({ field: `locationIds[${i + j}]`, message: `location ${id} does not exist` });

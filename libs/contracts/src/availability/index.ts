@@ -1,3 +1,4 @@
 export * from './subjects';
 export * from './availability';
 export * from './reservations';
+export * from './rpc';

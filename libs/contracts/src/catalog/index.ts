@@ -1,2 +1,3 @@
 export * from './subjects';
 export * from './listings';
+export * from './rpc';

@@ -3,3 +3,4 @@ export * from './locations';
 export * from './attributes';
 export * from './skus';
 export * from './stock-items';
+export * from './rpc';

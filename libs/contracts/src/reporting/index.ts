@@ -2,3 +2,4 @@ export * from './subjects';
 export * from './inputs';
 export * from './reports';
 export * from './csv';
+export * from './rpc';

@@ -157,6 +157,24 @@ export interface ReportPage<T> {
 
 export const REPORT_PAGE_SIZE = 2000;
 
+/**
+ * A page the service renders itself (`render` in the request): `chunk` is the page's rows as JSON
+ * array elements joined by commas (no brackets) or as CSV records, so the gateway joins strings
+ * instead of decoding and re-encoding every row. Pages are cut by size (well under a NATS
+ * message); the first page lists where every page starts.
+ */
+export interface RenderedReportPage {
+  chunk: string;
+  rows: number;
+  total: number;
+  nextOffset: number | null;
+  /** On the page at offset 0: the offsets of all pages of this answer, in order. */
+  pageOffsets?: number[];
+}
+
+export const REPORT_RENDER_FORMATS = ['json', 'csv'] as const;
+export type ReportRenderFormat = (typeof REPORT_RENDER_FORMATS)[number];
+
 type Ctor<T> = new (...args: never[]) => T;
 
 /** The RPC form of a report query: the query plus the page wanted. */
@@ -170,8 +188,13 @@ function paged<T extends object>(Base: Ctor<T>) {
     @Min(1)
     @Max(10_000)
     limit!: number;
+
+    /** Answer a `RenderedReportPage` in this format instead of a `ReportPage`. */
+    @IsOptional()
+    @IsIn(REPORT_RENDER_FORMATS)
+    render?: ReportRenderFormat;
   }
-  return Paged as unknown as Ctor<T & { offset: number; limit: number }>;
+  return Paged as unknown as Ctor<T & { offset: number; limit: number; render?: ReportRenderFormat }>;
 }
 
 export class StockItemsReportRpc extends paged(StockItemsReportQuery) {}

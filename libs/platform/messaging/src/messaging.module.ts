@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { eventStream, ServiceName } from '@circulate/contracts';
 import { DurableConsumers } from './durable-consumer';
 import { EventPublisher } from './event-publisher';
@@ -11,6 +12,7 @@ import { BatchOutboxFlusher } from './batch-outbox-flusher';
 import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox';
 import { READ_CACHE_OPTIONS, READ_CACHE_SERVICE, ReadCacheBus, ReadCacheOptions } from './read-cache';
 import { RpcClient } from './rpc-client';
+import { RPC_SERVICE, RpcServer } from './rpc-responder';
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
@@ -26,6 +28,8 @@ export interface MessagingOptions {
   outboxSweepMs?: number;
   /** Read caches of the service's documents (kept coherent across replicas). */
   readCache?: ReadCacheOptions;
+  /** Serve the app's `@Handles` controller methods on NATS (RpcServer); services do, the gateway does not. */
+  serveRpc?: boolean;
 }
 
 class StreamProvisioner implements OnApplicationBootstrap {
@@ -87,11 +91,13 @@ export class MessagingModule {
             ReadCacheBus,
           ]
         : []),
+      ...(options.serveRpc ? [{ provide: RPC_SERVICE, useValue: options.service }, RpcServer] : []),
     ];
     return {
       module: MessagingModule,
+      imports: options.serveRpc ? [DiscoveryModule] : [],
       providers,
-      exports: providers.filter((p) => p !== StreamProvisioner),
+      exports: providers.filter((p) => p !== StreamProvisioner && p !== RpcServer),
     };
   }
 }

@@ -57,7 +57,11 @@ function envelopeOf(ctx: ExecutionContext): RpcEnvelope {
   return raw;
 }
 
-/** The validated request context (tenant, role, request id) of an RPC message. */
+/**
+ * The validated request context (tenant, role, request id) of an RPC message, for `@MessagePattern`
+ * handlers. `@Handles` methods get `(ctx, data)` by position from RpcServer, which validates both;
+ * there these two decorators only label the parameters.
+ */
 export const RpcCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
   const instance = plainToInstance(RequestContext, envelopeOf(ctx).ctx ?? {});
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
@@ -77,11 +81,12 @@ export class RpcErrorFilter implements RpcExceptionFilter<unknown> {
   private readonly logger = new Logger('RpcErrorFilter');
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
-    return throwError(() => toPayload(exception, this.logger));
+    return throwError(() => errorPayloadOf(exception, this.logger));
   }
 }
 
-function toPayload(exception: unknown, logger: Logger): ErrorPayload {
+/** The contract error payload of anything a handler threw; what is not a contract error is logged as a bug. */
+export function errorPayloadOf(exception: unknown, logger: Logger): ErrorPayload {
   if (exception instanceof DomainError) return exception.toPayload();
   if (DomainError.isPayload(exception)) return exception;
   if (exception instanceof BadRequestException) {

@@ -1,8 +1,7 @@
 import { Controller, Injectable } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Rpc, rpcSubject, ServiceHealth, ServiceName } from '@circulate/contracts';
-import { NatsConnectionService } from '@circulate/platform/messaging';
+import { healthCall, ServiceHealth, ServiceName } from '@circulate/contracts';
+import { Handles, NatsConnectionService } from '@circulate/platform/messaging';
 import type { Connection } from 'mongoose';
 
 export async function pingMongo(db: Connection, timeoutMs = 1000): Promise<boolean> {
@@ -43,7 +42,7 @@ export function healthController(service: ServiceName) {
   class ServiceHealthController {
     constructor(readonly probe: HealthProbe) {}
 
-    @MessagePattern(rpcSubject(Rpc.health(service)))
+    @Handles(healthCall(service))
     health(): Promise<ServiceHealth> {
       return this.probe.check(service);
     }

@@ -42,6 +42,7 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
         outbox: true,
         outboxSweepMs: env.OUTBOX_SWEEP_MS,
         readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
+        serveRpc: true,
       }),
       ...(spec.imports ?? []),
     ],

@@ -42,6 +42,8 @@ export interface TenantState {
   demand: Map<string, Demand>;
   /** Bumped on every applied fact: report caches are keyed by it. */
   revision: number;
+  /** The revision at which each item last changed (absent: unchanged since loading). */
+  itemRevs: Map<string, number>;
 }
 
 interface Demand {
@@ -111,7 +113,14 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   tenant(tenantId: string): TenantState {
     let t = this.tenants.get(tenantId);
     if (!t) {
-      t = { items: new Map(), skuCodes: new Map(), skuVersions: new Map(), demand: new Map(), revision: 0 };
+      t = {
+        items: new Map(),
+        skuCodes: new Map(),
+        skuVersions: new Map(),
+        demand: new Map(),
+        revision: 0,
+        itemRevs: new Map(),
+      };
       this.tenants.set(tenantId, t);
     }
     return t;
@@ -349,6 +358,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
 
   private touchDemand(t: TenantState, tenantId: string, itemId: string): void {
     t.revision++;
+    t.itemRevs.set(itemId, t.revision);
     const d = t.demand.get(itemId) as Demand;
     this.dirtyDocs.set(`demand:${tenantId}:${itemId}`, {
       _id: `demand:${tenantId}:${itemId}`,
@@ -363,6 +373,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
 
   private touch(t: TenantState, p: ItemProjection): void {
     t.revision++;
+    t.itemRevs.set(p.id, t.revision);
     this.dirtyItems.add(p);
   }
 

@@ -1,4 +1,4 @@
-import { figures, ItemProjection, MoneyAmount, poolFigures } from './projection';
+import { figures, ItemFigures, ItemProjection, MoneyAmount, poolFigures } from './projection';
 
 /** Builds the four reports from a tenant's projections (pure). Money in one currency per tenant. */
 export interface ReportScope {
@@ -6,16 +6,58 @@ export interface ReportScope {
   to: number;
   /** The tenant's currency, used when an item has no money fact at all. */
   defaultCurrency: string;
+  /**
+   * The item's figures over [from, to) (default: computed by `figures`). The service passes a
+   * memo that recomputes only the items changed since the last report.
+   */
+  figuresOf?: (p: ItemProjection) => ItemFigures;
+}
+
+function figuresIn(p: ItemProjection, scope: ReportScope): ItemFigures {
+  return scope.figuresOf ? scope.figuresOf(p) : figures(p, scope.from, scope.to);
 }
 
 const money = (amount: number, currency: string): MoneyAmount => ({ amount, currency });
 const RETIRED = new Set(['out_of_use', 'lost', 'sold']);
 
-/** Items that exist before the range ends. */
+const byId = (a: ItemProjection, b: ItemProjection) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Items that exist before the range ends, by id (an array already sorted by id stays as it is). */
 function inScope(items: Iterable<ItemProjection>, to: number): ItemProjection[] {
   const out: ItemProjection[] = [];
-  for (const p of items) if (p.createdAt < to) out.push(p);
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let sorted = true;
+  for (const p of items) {
+    if (p.createdAt >= to) continue;
+    if (sorted && out.length > 0 && byId(out[out.length - 1], p) > 0) sorted = false;
+    out.push(p);
+  }
+  return sorted ? out : out.sort(byId);
+}
+
+/** One row of the per-item report. */
+export function stockItemRow(p: ItemProjection, scope: ReportScope) {
+  const f = figuresIn(p, scope);
+  const currency = f.currency ?? scope.defaultCurrency;
+  const profit = f.income - f.cost;
+  return {
+    stockItemId: p.id,
+    skuId: p.skuId,
+    locationId: p.locationId,
+    tracking: p.tracking,
+    quantity: p.quantity,
+    status: p.status,
+    income: money(f.income, currency),
+    cost: money(f.cost, currency),
+    profit: money(profit, currency),
+    roi:
+      p.purchasePrice && p.purchasePrice.amount > 0
+        ? Math.round((profit / p.purchasePrice.amount) * 10_000) / 10_000
+        : null,
+    rentals: f.rentals,
+    daysOut: f.daysOut,
+    daysOwned: f.daysOwned,
+    utilisation: f.utilisation,
+  };
 }
 
 export function stockItemsReport(
@@ -27,28 +69,7 @@ export function stockItemsReport(
   for (const p of inScope(items, scope.to)) {
     if (filter.skuId !== undefined && p.skuId !== filter.skuId) continue;
     if (filter.locationId !== undefined && p.locationId !== filter.locationId) continue;
-    const f = figures(p, scope.from, scope.to);
-    const currency = f.currency ?? scope.defaultCurrency;
-    const profit = f.income - f.cost;
-    rows.push({
-      stockItemId: p.id,
-      skuId: p.skuId,
-      locationId: p.locationId,
-      tracking: p.tracking,
-      quantity: p.quantity,
-      status: p.status,
-      income: money(f.income, currency),
-      cost: money(f.cost, currency),
-      profit: money(profit, currency),
-      roi:
-        p.purchasePrice && p.purchasePrice.amount > 0
-          ? Math.round((profit / p.purchasePrice.amount) * 10_000) / 10_000
-          : null,
-      rentals: f.rentals,
-      daysOut: f.daysOut,
-      daysOwned: f.daysOwned,
-      utilisation: f.utilisation,
-    });
+    rows.push(stockItemRow(p, scope));
   }
   return rows;
 }
@@ -87,7 +108,7 @@ export function skusReport(items: Iterable<ItemProjection>, scope: ReportScope, 
       };
       bySku.set(p.skuId, s);
     }
-    const f = figures(p, scope.from, scope.to);
+    const f = figuresIn(p, scope);
     if (RETIRED.has(p.status)) s.retired += p.quantity;
     else {
       s.units += p.quantity;
@@ -124,7 +145,7 @@ export function underPerformersReport(items: Iterable<ItemProjection>, scope: Re
   const rows = [];
   for (const p of inScope(items, scope.to)) {
     if (p.tracking !== 'serialized') continue;
-    const f = figures(p, scope.from, scope.to);
+    const f = figuresIn(p, scope);
     if (f.utilisation === null || f.utilisation >= maxUtilisation) continue;
     rows.push({
       stockItemId: p.id,
@@ -146,7 +167,7 @@ export function poolsReport(items: Iterable<ItemProjection>, scope: ReportScope)
   const rows = [];
   for (const p of inScope(items, scope.to)) {
     if (p.tracking !== 'pooled') continue;
-    const f = figures(p, scope.from, scope.to);
+    const f = figuresIn(p, scope);
     rows.push({
       stockItemId: p.id,
       skuId: p.skuId,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Role, tenantId as tenantIdOf, TenantId } from '@circulate/contracts';
 
 export interface Principal {
@@ -8,8 +8,9 @@ export interface Principal {
   keyHash: string;
 }
 
+/** One-shot hashing (no Hash object per call: a third of createHash's cost; twice per request). */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** Parses `tenant:role:key,…` into a map from key hash to principal. */

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Rpc, ServiceHealth, Services, SYSTEM_TENANT } from '@circulate/contracts';
+import { healthCall, Services, SYSTEM_TENANT } from '@circulate/contracts';
 import { NatsConnectionService, RpcClient } from '@circulate/platform/messaging';
 import { pingMongo } from '@circulate/platform/nest';
 import type { FastifyReply } from 'fastify';
@@ -34,12 +34,7 @@ export class HealthController {
       pingMongo(this.db, timeout),
       ...Services.filter((s) => s !== 'gateway').map(async (service) => {
         try {
-          const h = await this.rpc.request<ServiceHealth>(
-            Rpc.health(service),
-            { tenantId: SYSTEM_TENANT, role: 'admin' },
-            {},
-            timeout,
-          );
+          const h = await this.rpc.call(healthCall(service), { tenantId: SYSTEM_TENANT, role: 'admin' }, {}, timeout);
           return [service, h.status] as const;
         } catch {
           return [service, 'down'] as const;

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  AvailabilityRpc,
+  AvailabilityCalls,
   ListingAvailability,
   ListingCalendar,
   RebuildReport,
@@ -29,7 +29,7 @@ export class ListingAvailabilityController {
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<ListingAvailability> {
-    return this.rpc.request(AvailabilityRpc.checkAvailability, ctx, { id, query: { ...query } });
+    return this.rpc.call(AvailabilityCalls.checkAvailability, ctx, { id, query: { ...query } });
   }
 
   @Get(':id/calendar')
@@ -40,7 +40,7 @@ export class ListingAvailabilityController {
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<ListingCalendar> {
-    return this.rpc.request(AvailabilityRpc.calendar, ctx, { id, query: { ...query } });
+    return this.rpc.call(AvailabilityCalls.calendar, ctx, { id, query: { ...query } });
   }
 }
 
@@ -57,7 +57,7 @@ export class StockItemScheduleController {
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<StockItemSchedule> {
-    return this.rpc.request(AvailabilityRpc.stockItemSchedule, ctx, { id, query: { ...query } });
+    return this.rpc.call(AvailabilityCalls.stockItemSchedule, ctx, { id, query: { ...query } });
   }
 }
 
@@ -72,6 +72,6 @@ export class AvailabilityAdminController {
   @HttpCode(200)
   @Allow('admin')
   rebuild(@Ctx() ctx: RequestContext): Promise<RebuildReport> {
-    return this.rpc.request(AvailabilityRpc.rebuildReadModel, ctx, {});
+    return this.rpc.call(AvailabilityCalls.rebuildReadModel, ctx, {});
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
-  CatalogRpc,
+  CatalogCalls,
   CreateListingRequest,
   Listing,
   ListListingsRequest,
@@ -24,37 +24,37 @@ export class ListingsController {
   @HttpCode(201)
   @Allow('admin')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateListingRequest): Promise<Listing> {
-    return this.rpc.request(CatalogRpc.createListing, ctx, body);
+    return this.rpc.call(CatalogCalls.createListing, ctx, body);
   }
 
   @Get()
   @Allow('admin', 'staff', 'storefront')
   list(@Ctx() ctx: RequestContext, @Query() query: ListListingsRequest): Promise<Page<Listing>> {
-    return this.rpc.request(CatalogRpc.listListings, ctx, query);
+    return this.rpc.call(CatalogCalls.listListings, ctx, query);
   }
 
   @Get('by-slug/:slug')
   @Allow('admin', 'staff', 'storefront')
   getBySlug(@Ctx() ctx: RequestContext, @Param('slug') slug: string): Promise<Listing> {
-    return this.rpc.request(CatalogRpc.getListingBySlug, ctx, { slug });
+    return this.rpc.call(CatalogCalls.getListingBySlug, ctx, { slug });
   }
 
   @Get(':id')
   @Allow('admin', 'staff', 'storefront')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Listing> {
-    return this.rpc.request(CatalogRpc.getListing, ctx, { id });
+    return this.rpc.call(CatalogCalls.getListing, ctx, { id });
   }
 
   @Get(':id/price')
   @Allow('admin', 'staff', 'storefront')
   price(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: PriceQuery): Promise<PriceQuote> {
-    return this.rpc.request(CatalogRpc.priceListing, ctx, { ...query, id });
+    return this.rpc.call(CatalogCalls.priceListing, ctx, { ...query, id });
   }
 
   @Patch(':id')
   @Allow('admin')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateListingBody): Promise<Listing> {
-    return this.rpc.request(CatalogRpc.updateListing, ctx, { ...body, id });
+    return this.rpc.call(CatalogCalls.updateListing, ctx, { ...body, id });
   }
 
   /** Archives the listing (it stays readable by staff and keeps its slug). */
@@ -62,6 +62,6 @@ export class ListingsController {
   @HttpCode(204)
   @Allow('admin')
   async archive(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
-    await this.rpc.request(CatalogRpc.archiveListing, ctx, { id });
+    await this.rpc.call(CatalogCalls.archiveListing, ctx, { id });
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   CreateLocationRequest,
-  InventoryRpc,
+  InventoryCalls,
   ListLocationsRequest,
   Location,
   Page,
@@ -21,18 +21,18 @@ export class LocationsController {
   @HttpCode(201)
   @Allow('admin')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateLocationRequest): Promise<Location> {
-    return this.rpc.request(InventoryRpc.createLocation, ctx, body);
+    return this.rpc.call(InventoryCalls.createLocation, ctx, body);
   }
 
   @Get()
   @Allow('admin', 'staff', 'storefront')
   list(@Ctx() ctx: RequestContext, @Query() query: ListLocationsRequest): Promise<Page<Location>> {
-    return this.rpc.request(InventoryRpc.listLocations, ctx, query);
+    return this.rpc.call(InventoryCalls.listLocations, ctx, query);
   }
 
   @Get(':id')
   @Allow('admin', 'staff', 'storefront')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Location> {
-    return this.rpc.request(InventoryRpc.getLocation, ctx, { id });
+    return this.rpc.call(InventoryCalls.getLocation, ctx, { id });
   }
 }

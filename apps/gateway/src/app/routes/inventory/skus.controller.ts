@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   CreateSkuRequest,
-  InventoryRpc,
+  InventoryCalls,
   ListSkusRequest,
   Page,
   RequestContext,
@@ -22,31 +22,31 @@ export class SkusController {
   @HttpCode(201)
   @Allow('admin')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateSkuRequest): Promise<Sku> {
-    return this.rpc.request(InventoryRpc.createSku, ctx, body);
+    return this.rpc.call(InventoryCalls.createSku, ctx, body);
   }
 
   @Get()
   @Allow('admin', 'staff')
   list(@Ctx() ctx: RequestContext, @Query() query: ListSkusRequest): Promise<Page<Sku>> {
-    return this.rpc.request(InventoryRpc.listSkus, ctx, query);
+    return this.rpc.call(InventoryCalls.listSkus, ctx, query);
   }
 
   @Get(':id')
   @Allow('admin', 'staff')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Sku> {
-    return this.rpc.request(InventoryRpc.getSku, ctx, { id });
+    return this.rpc.call(InventoryCalls.getSku, ctx, { id });
   }
 
   @Patch(':id')
   @Allow('admin')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateSkuFields): Promise<Sku> {
-    return this.rpc.request(InventoryRpc.updateSku, ctx, { ...body, id });
+    return this.rpc.call(InventoryCalls.updateSku, ctx, { ...body, id });
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Allow('admin')
   async delete(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
-    await this.rpc.request(InventoryRpc.deleteSku, ctx, { id });
+    await this.rpc.call(InventoryCalls.deleteSku, ctx, { id });
   }
 }

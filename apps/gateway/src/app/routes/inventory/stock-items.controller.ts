@@ -4,7 +4,7 @@ import {
   AdjustmentFields,
   BatchRegisterRequest,
   CreateStockItemRequest,
-  InventoryRpc,
+  InventoryCalls,
   Ledger,
   LedgerEntry,
   LedgerEntryFields,
@@ -30,7 +30,7 @@ export class StockItemsController {
   @HttpCode(201)
   @Allow('admin')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateStockItemRequest): Promise<StockItem> {
-    return this.rpc.request(InventoryRpc.createStockItem, ctx, body);
+    return this.rpc.call(InventoryCalls.createStockItem, ctx, body);
   }
 
   @Post('batch')
@@ -38,39 +38,39 @@ export class StockItemsController {
   @Allow('admin')
   batch(@Ctx() ctx: RequestContext, @Body() body: BatchRegisterRequest): Promise<StockItemBatch> {
     // A thousand items take longer than a single write.
-    return this.rpc.request(InventoryRpc.batchRegisterStockItems, ctx, body, 30_000);
+    return this.rpc.call(InventoryCalls.batchRegisterStockItems, ctx, body, 30_000);
   }
 
   @Get()
   @Allow('admin', 'staff')
   list(@Ctx() ctx: RequestContext, @Query() query: ListStockItemsRequest): Promise<Page<StockItem>> {
-    return this.rpc.request(InventoryRpc.listStockItems, ctx, query);
+    return this.rpc.call(InventoryCalls.listStockItems, ctx, query);
   }
 
   // Declared before `:id` so that "lookup" is never taken for an id.
   @Get('lookup')
   @Allow('admin', 'staff')
   lookup(@Ctx() ctx: RequestContext, @Query() query: LookupStockItemRequest): Promise<StockItem> {
-    return this.rpc.request(InventoryRpc.lookupStockItem, ctx, query);
+    return this.rpc.call(InventoryCalls.lookupStockItem, ctx, query);
   }
 
   @Get(':id')
   @Allow('admin', 'staff')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<StockItem> {
-    return this.rpc.request(InventoryRpc.getStockItem, ctx, { id });
+    return this.rpc.call(InventoryCalls.getStockItem, ctx, { id });
   }
 
   @Patch(':id')
   @Allow('admin')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateStockItemFields): Promise<StockItem> {
-    return this.rpc.request(InventoryRpc.updateStockItem, ctx, { ...body, id });
+    return this.rpc.call(InventoryCalls.updateStockItem, ctx, { ...body, id });
   }
 
   @Post(':id/adjustments')
   @HttpCode(201)
   @Allow('admin')
   adjust(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: AdjustmentFields): Promise<StockItem> {
-    return this.rpc.request(InventoryRpc.adjustStockItem, ctx, { ...body, id });
+    return this.rpc.call(InventoryCalls.adjustStockItem, ctx, { ...body, id });
   }
 
   @Post(':id/ledger')
@@ -81,18 +81,18 @@ export class StockItemsController {
     @Param('id') id: string,
     @Body() body: LedgerEntryFields,
   ): Promise<LedgerEntry> {
-    return this.rpc.request(InventoryRpc.addLedgerEntry, ctx, { ...body, id });
+    return this.rpc.call(InventoryCalls.addLedgerEntry, ctx, { ...body, id });
   }
 
   @Get(':id/ledger')
   @Allow('admin', 'staff')
   ledger(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Ledger> {
-    return this.rpc.request(InventoryRpc.getLedger, ctx, { id });
+    return this.rpc.call(InventoryCalls.getLedger, ctx, { id });
   }
 
   @Get(':id/timeline')
   @Allow('admin', 'staff')
   timeline(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Timeline> {
-    return this.rpc.request(InventoryRpc.getTimeline, ctx, { id });
+    return this.rpc.call(InventoryCalls.getTimeline, ctx, { id });
   }
 }

@@ -1,17 +1,18 @@
-import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import {
   csvLine,
-  csvRow,
   PoolReportRow,
   PoolsReportQuery,
-  REPORT_PAGE_SIZE,
+  RenderedReportPage,
   ReportCsvColumns,
   Report,
-  ReportingRpc,
-  ReportPage,
+  ReportingCalls,
+  ReportRenderFormat,
   RequestContext,
+  RpcDef,
   SkuReportRow,
   SkusReportQuery,
   StockItemReportRow,
@@ -23,6 +24,8 @@ import { RpcClient } from '@circulate/platform/messaging';
 import { Allow, Ctx } from '../../auth/auth.guard';
 
 type Columns = readonly string[];
+/** Rows asked per page; the service cuts pages by size well before that. */
+const REPORT_MAX_LIMIT = 10_000;
 
 /** Reports (admin and staff). JSON joins the service's pages; `format=csv` streams them as they come. */
 @ApiTags('reports')
@@ -35,26 +38,33 @@ export class ReportsController {
   @Allow('admin', 'staff')
   stockItems(
     @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query() q: StockItemsReportQuery,
-  ): Promise<Report<StockItemReportRow> | StreamableFile> {
-    return this.answer<StockItemReportRow>(ctx, ReportingRpc.stockItems, q, ReportCsvColumns.stockItems, 'stock-items');
+  ): Promise<Report<StockItemReportRow> | StreamableFile | string> {
+    return this.answer(ctx, reply, ReportingCalls.rendered.stockItems, q, ReportCsvColumns.stockItems, 'stock-items');
   }
 
   @Get('skus')
   @Allow('admin', 'staff')
-  skus(@Ctx() ctx: RequestContext, @Query() q: SkusReportQuery): Promise<Report<SkuReportRow> | StreamableFile> {
-    return this.answer<SkuReportRow>(ctx, ReportingRpc.skus, q, ReportCsvColumns.skus, 'skus');
+  skus(
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query() q: SkusReportQuery,
+  ): Promise<Report<SkuReportRow> | StreamableFile | string> {
+    return this.answer(ctx, reply, ReportingCalls.rendered.skus, q, ReportCsvColumns.skus, 'skus');
   }
 
   @Get('under-performers')
   @Allow('admin', 'staff')
   underPerformers(
     @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query() q: UnderPerformersQuery,
-  ): Promise<Report<UnderPerformerRow> | StreamableFile> {
-    return this.answer<UnderPerformerRow>(
+  ): Promise<Report<UnderPerformerRow> | StreamableFile | string> {
+    return this.answer(
       ctx,
-      ReportingRpc.underPerformers,
+      reply,
+      ReportingCalls.rendered.underPerformers,
       q,
       ReportCsvColumns.underPerformers,
       'under-performers',
@@ -63,39 +73,48 @@ export class ReportsController {
 
   @Get('pools')
   @Allow('admin', 'staff')
-  pools(@Ctx() ctx: RequestContext, @Query() q: PoolsReportQuery): Promise<Report<PoolReportRow> | StreamableFile> {
-    return this.answer<PoolReportRow>(ctx, ReportingRpc.pools, q, ReportCsvColumns.pools, 'pools');
+  pools(
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query() q: PoolsReportQuery,
+  ): Promise<Report<PoolReportRow> | StreamableFile | string> {
+    return this.answer(ctx, reply, ReportingCalls.rendered.pools, q, ReportCsvColumns.pools, 'pools');
   }
 
-  private async answer<T extends object>(
+  /**
+   * The service renders the pages (JSON array elements or CSV records) and the gateway joins the
+   * strings: rows are never decoded and encoded again here. JSON asks for every page at once once
+   * the first has said where they start; CSV streams them in order, one page ahead.
+   */
+  private async answer<Q extends { format?: string }>(
     ctx: RequestContext,
-    name: string,
-    q: { format?: string },
+    reply: FastifyReply,
+    def: RpcDef<Omit<Q, 'format'> & { offset: number; limit: number; render: ReportRenderFormat }, RenderedReportPage>,
+    q: Q,
     columns: Columns,
     file: string,
-  ): Promise<Report<T> | StreamableFile> {
+  ): Promise<StreamableFile | string> {
     const { format, ...query } = q;
-    const page = (offset: number) =>
-      this.rpc.request<ReportPage<T>>(name, ctx, { ...query, offset, limit: REPORT_PAGE_SIZE });
+    const render: ReportRenderFormat = format === 'csv' ? 'csv' : 'json';
+    const page = (offset: number) => this.rpc.call(def, ctx, { ...query, offset, limit: REPORT_MAX_LIMIT, render });
     const first = await page(0); // errors surface as problem+json before anything is streamed
-    if (format !== 'csv') {
-      const items = [...first.items];
-      for (let next = first.nextOffset; next !== null;) {
-        const p = await page(next);
-        items.push(...p.items);
-        next = p.nextOffset;
-      }
-      return { items };
+    const offsets = first.pageOffsets ?? [0];
+    if (render === 'json') {
+      const rest = await Promise.all(offsets.slice(1).map(page));
+      const chunks = [first, ...rest].map((p) => p.chunk).filter((c) => c.length > 0);
+      reply.header('content-type', 'application/json; charset=utf-8');
+      return `{"items":[${chunks.join(',')}]}`;
     }
     async function* lines(): AsyncGenerator<string> {
       yield csvLine([...columns]);
+      let ahead: Promise<RenderedReportPage> | undefined;
       let current = first;
-      for (;;) {
-        let chunk = '';
-        for (const row of current.items) chunk += csvRow(row, columns);
-        if (chunk) yield chunk;
-        if (current.nextOffset === null) return;
-        current = await page(current.nextOffset);
+      for (let i = 1; ; i++) {
+        if (i < offsets.length) ahead = page(offsets[i]);
+        if (current.chunk) yield current.chunk;
+        if (!ahead) return;
+        current = await ahead;
+        ahead = undefined;
       }
     }
     return new StreamableFile(Readable.from(lines()), {

@@ -1,0 +1,120 @@
+/*
+ * Where the CPU of one request goes, per process (issue 11 item 4).
+ *   TS_NODE_PROJECT=bench/tsconfig.json node -r ts-node/register/transpile-only bench/hot-path.profile.ts
+ *
+ * Boots the stack with every app profiled (bench/cpu-profile-preload.js: node refuses --cpu-prof in
+ * NODE_OPTIONS), sets up one listing over a few units,
+ * drives availability through the gateway with wrk (64 connections) for BENCH_SECONDS, stops
+ * the stack (each app writes its profile on exit) and prints, for the gateway and the
+ * availability service, CPU time per request and the top self-time functions. Profiles stay in
+ * .data/profiles/<ns>/ for Chrome DevTools or speedscope. BENCH_SKIP_BUILD=1 skips the build.
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '../libs/platform/stack/src';
+import { bootBenchStack, ok, wrk } from './stack';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const TOP = Number(process.env['PROFILE_TOP'] ?? 25);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** Self time per function (µs), idle and GC apart, over the samples taken in [from, to] (µs since profile start). */
+function selfTimes(p: CpuProfile, from: number, to: number): { total: number; rows: [string, number][] } {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let t = 0;
+  let total = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i];
+    if (t < from || t > to) continue;
+    const node = byId.get(p.samples[i]);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)' || functionName === '(program)') continue;
+    const dt = p.timeDeltas[i + 1] ?? 0;
+    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    total += dt;
+  }
+  return { total, rows: [...self.entries()].sort((a, b) => b[1] - a[1]) };
+}
+
+async function main(): Promise<void> {
+  const dir = join(findRepoRoot(__dirname), '.data', 'profiles', `p${Date.now().toString(36)}`);
+  mkdirSync(dir, { recursive: true });
+  const stack = await bootBenchStack(
+    log,
+    {
+      RATE_LIMIT_PER_SECOND: '1000000',
+      NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`,
+      CPU_PROFILE_DIR: dir,
+    },
+    process.env['BENCH_LOG_LEVEL'] ?? 'info',
+  );
+  let requests = 0;
+  // V8 profile timestamps and process.hrtime are both the machine's monotonic clock (µs / ns).
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  let windowStart = 0;
+  let windowEnd = 0;
+  try {
+    const locationId = (await ok(stack, 'POST', '/locations', { name: 'Profile shop' })).id;
+    const sku = await ok(stack, 'POST', '/skus', { code: 'PR-BIKE', name: 'Profile bike', attributes: {} });
+    await ok(stack, 'POST', '/stock-items/batch', { skuId: sku.id, locationId, count: 20, tracking: 'serialized' });
+    const listing = await ok(stack, 'POST', '/listings', {
+      name: 'Profile listing',
+      status: 'published',
+      channels: { onlineStore: true, admin: true, checkIn: true },
+      priceTables: [],
+      locationIds: [locationId],
+      fulfillmentRules: [{ quantity: 1, match: { skuCodes: ['PR-BIKE'] } }],
+    });
+    const path = `/listings/${listing.id}/availability?start=2027-06-01T10:00:00Z&end=2027-06-04T10:00:00Z`;
+    const deadline = Date.now() + 20_000;
+    while ((await ok(stack, 'GET', path)).quantity < 20 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    const url = `${stack.url}/api/v1${path}`;
+    wrk(url, 64, 3, stack.keys.admin);
+    windowStart = nowUs();
+    const run = wrk(url, 64, SECONDS, stack.keys.admin);
+    windowEnd = nowUs();
+    requests = Math.round(run.requestsPerSecond * SECONDS);
+    log(
+      `availability, 64 connections: ${run.requestsPerSecond} req/s, p50 ${run.p50Ms} ms (load ${run.load1}, non-2xx ${run.non2xx})`,
+    );
+  } finally {
+    await stack.stop();
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    const app = /dist\/apps\/([a-z]+)\/main\.js/.exec(p.nodes.map((n) => n.callFrame.url).join(' '))?.[1] ?? file;
+    if (!['gateway', 'availability'].includes(app) && !process.env['PROFILE_ALL']) continue;
+    const { total, rows } = selfTimes(p, windowStart - p.startTime, windowEnd - p.startTime);
+    const perRequest = requests ? ((total / requests) * 1).toFixed(0) : '?';
+    log(`\n${app}: ${(total / 1000).toFixed(0)} ms CPU in the measured run, ${perRequest} µs per request`);
+    for (const [name, us] of rows.slice(0, TOP)) log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+  }
+  log(
+    `\nrequests in the measured run: ${requests} (window ${Math.round((windowEnd - windowStart) / 1000)} ms); profiles in ${dir}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

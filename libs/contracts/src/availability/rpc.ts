@@ -1,0 +1,23 @@
+import { defineRpc } from '../rpc';
+import {
+  ListingAvailability,
+  ListingAvailabilityRequest,
+  ListingCalendar,
+  RebuildReport,
+  StockItemSchedule,
+  StockItemScheduleRequest,
+} from './availability';
+import { OrderReservationView, ReservationCommandRequest } from './reservations';
+import { AvailabilityRpc } from './subjects';
+
+/** The availability service's subjects with their request and reply types (`RpcClient.call`, `@Handles`). */
+export const AvailabilityCalls = {
+  checkAvailability: defineRpc<ListingAvailabilityRequest, ListingAvailability>(AvailabilityRpc.checkAvailability),
+  calendar: defineRpc<ListingAvailabilityRequest, ListingCalendar>(AvailabilityRpc.calendar),
+  stockItemSchedule: defineRpc<StockItemScheduleRequest, StockItemSchedule>(AvailabilityRpc.stockItemSchedule),
+  rebuildReadModel: defineRpc<Record<string, never>, RebuildReport>(AvailabilityRpc.rebuildReadModel),
+  reservationCommand: defineRpc<ReservationCommandRequest, OrderReservationView | null>(
+    AvailabilityRpc.reservationCommand,
+  ),
+  reservationOf: defineRpc<{ orderId: string }, OrderReservationView | null>(AvailabilityRpc.reservationOf),
+} as const;
