@@ -2,11 +2,11 @@
  * Where the CPU of one request goes, per process (issue 11 item 4).
  *   TS_NODE_PROJECT=bench/tsconfig.json node -r ts-node/register/transpile-only bench/hot-path.profile.ts
  *
- * Boots the stack with every app profiled (bench/cpu-profile-preload.js: node refuses --cpu-prof in
- * NODE_OPTIONS), sets up one listing over a few units,
- * drives availability through the gateway with wrk (64 connections) for BENCH_SECONDS, stops
- * the stack (each app writes its profile on exit) and prints, for the gateway and the
- * availability service, CPU time per request and the top self-time functions. Profiles stay in
+ * Boots the stack with every app profiled (bench/cpu-profile-preload.js: node refuses --cpu-prof
+ * in NODE_OPTIONS), sets up one listing over a few units, drives availability (or, with
+ * PROFILE_ROUTE=lookup, a stock-item lookup) through the gateway with wrk (64 connections) for
+ * BENCH_SECONDS, stops the stack (each app writes its profile on exit) and prints, for the gateway
+ * and the service behind the route, CPU time per request and the top self-time functions. Profiles stay in
  * .data/profiles/<ns>/ for Chrome DevTools or speedscope. BENCH_SKIP_BUILD=1 skips the build.
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { bootBenchStack, ok, wrk } from './stack';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const TOP = Number(process.env['PROFILE_TOP'] ?? 25);
+/** PROFILE_ROUTE=lookup drives a cached stock-item lookup (and profiles inventory) instead of availability. */
+const ROUTE = process.env['PROFILE_ROUTE'] ?? 'availability';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface ProfileNode {
@@ -83,7 +85,12 @@ async function main(): Promise<void> {
       locationIds: [locationId],
       fulfillmentRules: [{ quantity: 1, match: { skuCodes: ['PR-BIKE'] } }],
     });
-    const path = `/listings/${listing.id}/availability?start=2027-06-01T10:00:00Z&end=2027-06-04T10:00:00Z`;
+    const items = await ok(stack, 'GET', `/stock-items?limit=1`);
+    const code = items.items[0].codes[0];
+    const path =
+      ROUTE === 'lookup'
+        ? `/stock-items/lookup?code=${encodeURIComponent(code)}`
+        : `/listings/${listing.id}/availability?start=2027-06-01T10:00:00Z&end=2027-06-04T10:00:00Z`;
     const deadline = Date.now() + 20_000;
     while ((await ok(stack, 'GET', path)).quantity < 20 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
@@ -94,7 +101,7 @@ async function main(): Promise<void> {
     windowEnd = nowUs();
     requests = Math.round(run.requestsPerSecond * SECONDS);
     log(
-      `availability, 64 connections: ${run.requestsPerSecond} req/s, p50 ${run.p50Ms} ms (load ${run.load1}, non-2xx ${run.non2xx})`,
+      `${ROUTE}, 64 connections: ${run.requestsPerSecond} req/s, p50 ${run.p50Ms} ms (load ${run.load1}, non-2xx ${run.non2xx})`,
     );
   } finally {
     await stack.stop();
@@ -103,7 +110,8 @@ async function main(): Promise<void> {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const app = /dist\/apps\/([a-z]+)\/main\.js/.exec(p.nodes.map((n) => n.callFrame.url).join(' '))?.[1] ?? file;
-    if (!['gateway', 'availability'].includes(app) && !process.env['PROFILE_ALL']) continue;
+    const service = ROUTE === 'lookup' ? 'inventory' : 'availability';
+    if (!['gateway', service].includes(app) && !process.env['PROFILE_ALL']) continue;
     const { total, rows } = selfTimes(p, windowStart - p.startTime, windowEnd - p.startTime);
     const perRequest = requests ? ((total / requests) * 1).toFixed(0) : '?';
     log(`\n${app}: ${(total / 1000).toFixed(0)} ms CPU in the measured run, ${perRequest} µs per request`);

@@ -11,6 +11,7 @@ const benches = [
   { name: 'engine', file: 'bench/engine.bench.ts', result: 'bench/results/engine.json' },
   { name: 'inventory', file: 'bench/inventory.bench.ts', result: 'bench/results/inventory.json' },
   { name: 'gateway', file: 'bench/gateway.bench.ts', result: 'bench/results/gateway.json' },
+  { name: 'metrics', file: 'bench/metrics.bench.ts', result: 'bench/results/metrics.json' },
   { name: 'availability', file: 'bench/availability.bench.ts', result: 'bench/results/availability.json' },
   {
     name: 'reservations-core',

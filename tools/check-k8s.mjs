@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Renders the Kubernetes manifests (`kubectl kustomize <dir>`, default k8s/), validates every
 // object against the Kubernetes schema (kubernetes-models), and checks what the schema cannot
-// know: probes on the ports and paths the apps really serve (read from the code), requests and
-// limits, a PodDisruptionBudget and an HPA per Deployment, NATS as a 3-node JetStream cluster
-// with file storage, MongoDB as a 3-member replica set written with w=majority.
+// know: probes and Prometheus scrape annotations on the ports and paths the apps really serve
+// (read from the code), requests and limits, a PodDisruptionBudget and an HPA per Deployment,
+// NATS as a 3-node JetStream cluster with file storage, MongoDB as a 3-member replica set
+// written with w=majority.
 // One line per object; exit 1 on any problem. Usage: node tools/check-k8s.mjs [dir]
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -28,7 +29,12 @@ function servedByCode() {
   const excluded = /exclude: \[([^\]]*)\]/.exec(gatewayMain)?.[1] ?? '';
   const gatewayPaths = [...excluded.matchAll(/'([^']+)'/g)].map((m) => `/${m[1]}`);
   const gatewayPortDefault = Number(/PORT = (\d+)/.exec(read('apps/gateway/src/app/gateway-env.ts'))?.[1]);
+  const gatewayMetrics = [...read('apps/gateway/src/app/http/metrics.ts').matchAll(/fastify\.get\('([^']+)'/g)].map(
+    (m) => m[1],
+  );
   if (
+    !servicePaths.includes('/metrics') ||
+    !gatewayMetrics.length ||
     !servicePaths.length ||
     !gatewayPaths.length ||
     Number.isNaN(gatewayPortDefault) ||
@@ -37,8 +43,8 @@ function servedByCode() {
     throw new Error('could not read the probe paths and ports from the code: update tools/check-k8s.mjs');
   return {
     apps,
-    gateway: { portVar: 'PORT', portDefault: gatewayPortDefault, paths: gatewayPaths },
-    service: { portVar: 'HEALTH_PORT', portDefault: healthPortDefault, paths: servicePaths },
+    gateway: { portVar: 'PORT', portDefault: gatewayPortDefault, paths: gatewayPaths, metrics: gatewayMetrics },
+    service: { portVar: 'HEALTH_PORT', portDefault: healthPortDefault, paths: servicePaths, metrics: ['/metrics'] },
   };
 }
 
@@ -60,6 +66,19 @@ function checkContainerResources(c, problems) {
   for (const kind of ['requests', 'limits'])
     for (const r of ['cpu', 'memory'])
       if (!c.resources?.[kind]?.[r]) problems.push(`container ${c.name} has no resources.${kind}.${r}`);
+}
+
+/** Prometheus scrape annotations on the pod: on the app's port, at the path its code serves /metrics on. */
+function checkScrape(app, c, annotations, code, problems) {
+  const rule = app === 'gateway' ? code.gateway : code.service;
+  const envValue = (c.env ?? []).find((e) => e.name === rule.portVar)?.value;
+  const port = envValue === undefined ? rule.portDefault : Number(envValue);
+  const a = annotations ?? {};
+  if (a['prometheus.io/scrape'] !== 'true') problems.push('pod not annotated prometheus.io/scrape: "true"');
+  if (Number(a['prometheus.io/port']) !== port)
+    problems.push(`prometheus.io/port ${a['prometheus.io/port']} is not ${rule.portVar}=${port}`);
+  if (!rule.metrics.includes(a['prometheus.io/path'] ?? '/metrics'))
+    problems.push(`prometheus.io/path ${a['prometheus.io/path']} is not served (${rule.metrics.join(', ')})`);
 }
 
 function checkAppProbes(app, c, code, problems) {
@@ -134,7 +153,10 @@ async function main() {
     else seenApps.add(app);
     for (const c of containers) {
       checkContainerResources(c, problems);
-      if (c.name === app) checkAppProbes(app, c, code, problems);
+      if (c.name === app) {
+        checkAppProbes(app, c, code, problems);
+        checkScrape(app, c, d.spec.template.metadata?.annotations, code, problems);
+      }
     }
     const pdbs = of('PodDisruptionBudget').filter((p) => selects(p.spec?.selector, labels));
     if (pdbs.length !== 1) problems.push(`${pdbs.length} PodDisruptionBudgets select its pods (want 1)`);

@@ -3,19 +3,21 @@ import { IncomingMessage, maxHeaderSize } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { memoiseValidationMetadata } from '@circulate/platform/messaging';
+import { memoiseValidationMetadata, startProcessMetrics } from '@circulate/platform/messaging';
 import { loadEnv, requestIdOf, runMain } from '@circulate/platform/nest';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { gatewayModule } from './app/app.module';
 import { GatewayEnv } from './app/gateway-env';
 import { clientErrorHandler, registerAnswerHeaders, registerRequestLog } from './app/http/http-server';
 import { parseByteSize, registerJsonBody } from './app/http/json-body';
+import { registerMetrics } from './app/http/metrics';
 
 runMain(async () => {
   // class-validator re-scans every known class per validated object; its rules are fixed after load.
   memoiseValidationMetadata();
   const env = loadEnv(GatewayEnv);
   const bodyLimit = parseByteSize(env.BODY_LIMIT);
+  startProcessMetrics('gateway');
   // Fastify rather than Express: its router, reply and hooks cost a fraction of Express's
   // middleware chain per request (see README, "Gateway HTTP layer").
   const adapter = new FastifyAdapter({
@@ -37,6 +39,7 @@ runMain(async () => {
   registerJsonBody(fastify, bodyLimit);
   registerAnswerHeaders(fastify);
   registerRequestLog(fastify, () => PinoLogger.root, env.SLOW_REQUEST_MS);
+  registerMetrics(fastify);
   app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
   const openApi = SwaggerModule.createDocument(
     app,

@@ -6,7 +6,11 @@ export interface ServiceHealth {
   status: 'up' | 'down';
   mongo: 'up' | 'down';
   nats: 'up' | 'down';
+  /** The service's JetStream event stream exists. */
+  stream?: 'up' | 'down';
   version: string;
+  /** Per check, terminus's `{ status, …reason }`. */
+  details?: Record<string, { status: string; [key: string]: unknown }>;
 }
 
 /** Every service's health subject: whether its database and NATS answer. */

@@ -1,8 +1,9 @@
 import { Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { MessagingModule, STRICT_VALIDATION, validationError } from '@circulate/platform/messaging';
-import { loggingModule } from '@circulate/platform/nest';
+import { HealthIndicators, loggingModule, PROBE_TIMEOUT_MS } from '@circulate/platform/nest';
 import { PersistenceModule } from '@circulate/platform/persistence';
 import { ApiKeyStore } from './auth/api-keys';
 import { AuthGuard } from './auth/auth.guard';
@@ -29,6 +30,7 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
         publishesEvents: false,
         outbox: false,
       }),
+      TerminusModule.forRoot({ errorLogStyle: 'json' }),
     ],
     // Idempotency-Key is honoured on every POST route of these controllers (and only there).
     controllers: idempotentPosts([
@@ -40,6 +42,8 @@ export function gatewayModule(env: GatewayEnv): Type<unknown> {
     ]),
     providers: [
       { provide: GatewayEnv, useValue: env },
+      { provide: PROBE_TIMEOUT_MS, useValue: env.READY_TIMEOUT_MS },
+      HealthIndicators,
       { provide: ApiKeyStore, useValue: new ApiKeyStore(env.API_KEYS) },
       { provide: APP_GUARD, useClass: KeyThrottlerGuard },
       { provide: APP_GUARD, useClass: AuthGuard },

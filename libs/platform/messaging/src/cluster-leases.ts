@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { DomainError, ErrorCode, lockBucket, ServiceName } from '@circulate/contracts';
 import { createHash } from 'node:crypto';
 import type { KV } from 'nats';
+import { recordLeaseWait, startTimer } from './metrics';
 import { NatsConnectionService } from './nats-connection';
 
 export const LEASES_SERVICE = Symbol('LEASES_SERVICE');
@@ -77,7 +78,9 @@ export class ClusterLeases implements OnApplicationShutdown {
 
   /** Waits for the lease of `key` and returns its release. */
   async acquire(key: string): Promise<() => Promise<void>> {
+    const waited = startTimer();
     const kv = await this.kv().catch((err: unknown) => {
+      recordLeaseWait('unavailable', waited(), 0);
       throw this.unavailable(err);
     });
     const k = leaseKvKey(key);
@@ -88,11 +91,18 @@ export class ClusterLeases implements OnApplicationShutdown {
         let revision: number | undefined;
         if (!entry) revision = await kv.create(k, this.owner);
         else if (entry.operation !== 'PUT') revision = await kv.update(k, this.owner, entry.revision);
-        if (revision !== undefined) return this.hold({ key: k, revision }, kv);
+        if (revision !== undefined) {
+          recordLeaseWait('acquired', waited(), attempt);
+          return this.hold({ key: k, revision }, kv);
+        }
       } catch (err) {
-        if (!isRaceLost(err)) throw this.unavailable(err);
+        if (!isRaceLost(err)) {
+          recordLeaseWait('unavailable', waited(), attempt);
+          throw this.unavailable(err);
+        }
       }
       if (Date.now() > deadline) {
+        recordLeaseWait('timeout', waited(), attempt);
         throw new DomainError(
           ErrorCode.DEPENDENCY_UNAVAILABLE,
           'another replica is still changing this record; try again',

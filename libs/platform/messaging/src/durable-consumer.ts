@@ -4,6 +4,8 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JSONCodec, JsMsg, nanos } from 'nats';
 import type { Connection } from 'mongoose';
 import { ensureStream } from './jetstream-setup';
+import { watchConsumer } from './messaging-metrics';
+import { recordDelivery } from './metrics';
 import { NatsConnectionService } from './nats-connection';
 
 /** One handled event of one durable consumer (`<durable>:<event id>`). */
@@ -36,6 +38,7 @@ const PROCESSED = 'processed_events';
 export class DurableConsumers implements OnApplicationShutdown {
   private readonly logger = new Logger(DurableConsumers.name);
   private readonly running: ConsumerMessages[] = [];
+  private readonly unwatch: (() => void)[] = [];
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -60,6 +63,7 @@ export class DurableConsumers implements OnApplicationShutdown {
     const consumer = await this.nats.js.consumers.get(spec.stream, spec.durable);
     const messages = await consumer.consume({ max_messages: 256 });
     this.running.push(messages);
+    this.unwatch.push(watchConsumer(this.nats.jsm, spec.stream, spec.durable));
     void (async () => {
       for await (const msg of messages) await this.deliver(spec, msg);
     })().catch((err: unknown) => this.logger.error(`consumer ${spec.durable} stopped: ${String(err)}`));
@@ -87,6 +91,7 @@ export class DurableConsumers implements OnApplicationShutdown {
           });
       }
       msg.ack();
+      recordDelivery(spec.durable, 'acked', msg.info.redeliveryCount);
     } catch (err) {
       const attempt = msg.info.redeliveryCount; // 1 on the first delivery
       const max = spec.maxDeliver ?? 5;
@@ -100,6 +105,7 @@ export class DurableConsumers implements OnApplicationShutdown {
         `consumer ${spec.durable}: event ${event.id} failed (attempt ${attempt}/${max}), retry in ${delay} ms: ${String(err)}`,
       );
       msg.nak(delay);
+      recordDelivery(spec.durable, 'retried', attempt);
     }
   }
 
@@ -111,6 +117,7 @@ export class DurableConsumers implements OnApplicationShutdown {
       await this.nats.js.publish(deadLetterSubject(spec.durable), msg.data, { headers: h });
       this.logger.error(`consumer ${spec.durable}: ${msg.subject} #${msg.seq} dead-lettered: ${reason}`);
       msg.term();
+      recordDelivery(spec.durable, 'dead_lettered', msg.info.redeliveryCount);
     } catch (err) {
       this.logger.error(`dead-lettering failed, will redeliver: ${String(err)}`);
       msg.nak(5000);
@@ -118,6 +125,7 @@ export class DurableConsumers implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const stop of this.unwatch.splice(0)) stop();
     for (const m of this.running) await Promise.resolve(m.close()).catch(() => undefined);
   }
 }

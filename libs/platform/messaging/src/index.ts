@@ -15,3 +15,5 @@ export * from './validation-cache';
 export * from './messaging.module';
 export * from './read-cache';
 export * from './stream-replay';
+export * from './metrics';
+export * from './messaging-metrics';

@@ -10,6 +10,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
   private readonly logger = new Logger(NatsConnectionService.name);
   private connection?: NatsConnection;
   private manager?: JetStreamManager;
+  private readonly others: NatsConnection[] = [];
 
   constructor(
     private readonly servers: string,
@@ -18,17 +19,31 @@ export class NatsConnectionService implements OnApplicationShutdown {
 
   async connect(): Promise<void> {
     if (this.connection) return;
-    this.connection = await connect({
+    this.connection = await this.open(this.name);
+    this.manager = await this.connection.jetstreamManager();
+    this.logger.log(`connected to NATS at ${this.servers}`);
+  }
+
+  private open(name: string): Promise<NatsConnection> {
+    return connect({
       servers: this.servers.split(','),
-      name: this.name,
+      name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       // nats.js otherwise builds two Error objects (stack traces) per request() to decorate a
       // possible timeout; on the gateway's hot path that was most of the client's cost.
       noAsyncTraces: true,
     });
-    this.manager = await this.connection.jetstreamManager();
-    this.logger.log(`connected to NATS at ${this.servers}`);
+  }
+
+  /**
+   * A further connection of this app for one purpose (RpcServer's requests), so that its messages
+   * do not queue in one socket behind JetStream and key-value traffic; drained on shutdown.
+   */
+  async dedicated(purpose: string): Promise<NatsConnection> {
+    const nc = await this.open(`${this.name}-${purpose}`);
+    this.others.push(nc);
+    return nc;
   }
 
   get nc(): NatsConnection {
@@ -64,6 +79,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.others.filter((c) => !c.isClosed()).map((c) => c.drain().catch(() => undefined)));
     if (this.connection && !this.connection.isClosed()) {
       await this.connection.drain().catch(() => undefined);
     }

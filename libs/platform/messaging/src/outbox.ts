@@ -3,6 +3,22 @@ import { EventEnvelope, IdPrefix, newId, TenantId } from '@circulate/contracts';
 import type { Model } from 'mongoose';
 import { EventPublisher } from './event-publisher';
 import { KeyedMutex } from './keyed-mutex';
+import { recordOutbox, scrapeGauge } from './metrics';
+
+/** Documents whose pending events a flush could not publish, known to this process, per relay. */
+const relays = new Set<OutboxRelay>();
+/** Most documents remembered as unflushed (beyond it the gauge reads "at least" this many). */
+const MAX_TRACKED = 100_000;
+const SWEEP_PAGE = 200;
+
+scrapeGauge(
+  'circulate_outbox_backlog_documents',
+  'Documents with outbox events this process could not publish yet (failed flushes, left-overs the sweeper found and could not publish), by collection',
+  ['collection'],
+  (set) => {
+    for (const relay of relays) for (const [collection, n] of relay.backlog()) set({ collection }, n);
+  },
+);
 
 /**
  * Transactional outbox, embedded: the events of a change are written in the SAME document
@@ -47,6 +63,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly models: Model<OutboxDocument>[] = [];
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  /** `<collection>:<id>` of documents whose last flush failed and that no flush has cleared since. */
+  private readonly unflushed = new Set<string>();
 
   /**
    * The sweep scans every registered collection (FerretDB v1 cannot use an index for it), so it
@@ -75,18 +93,26 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async flush<TDoc extends OutboxDocument>(model: Model<TDoc>, id: string): Promise<void> {
     const m = model as unknown as Model<OutboxDocument>;
+    const tracked = OutboxRelay.lockKey(m, id);
     try {
       const doc = await m
         .findById(id, { [OUTBOX_FIELD]: 1 })
         .lean<OutboxDocument>()
         .exec();
       const pending = doc?.[OUTBOX_FIELD] ?? [];
-      if (pending.length === 0) return;
+      if (pending.length === 0) {
+        this.unflushed.delete(tracked);
+        return;
+      }
       for (const event of pending) await this.publisher.publish(event);
+      recordOutbox('published', pending.length);
       // $pullAll matches whole entries, exactly as read: FerretDB v1's $pull does not match on a
       // sub-field condition ({ id: … }), whole-document equality works on every backend.
       await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } }, { timestamps: false }).exec();
+      this.unflushed.delete(tracked);
     } catch (err) {
+      recordOutbox('failed');
+      if (this.unflushed.size < MAX_TRACKED) this.unflushed.add(tracked);
       this.logger.warn(
         `outbox flush of ${m.collection.collectionName}/${id} failed, the sweeper will retry: ${String(err)}`,
       );
@@ -103,13 +129,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const model of this.models) {
         const docs = await model
           .find({ [`${OUTBOX_FIELD}.0`]: { $exists: true } }, { _id: 1 })
-          .limit(200)
+          .limit(SWEEP_PAGE)
           .lean<{ _id: string }[]>()
           .exec();
+        recordOutbox('swept', docs.length);
         for (const { _id } of docs) {
           await this.locks.run(OutboxRelay.lockKey(model, _id), () => this.flush(model, _id));
           published++;
         }
+        // A whole collection seen: what is not left in it was flushed (here or by another replica).
+        if (docs.length < SWEEP_PAGE) this.forgetFlushed(model, new Set(docs.map((d) => d._id)));
       }
     } catch (err) {
       this.logger.warn(`outbox sweep failed: ${String(err)}`);
@@ -119,7 +148,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return published;
   }
 
+  private forgetFlushed(model: Model<OutboxDocument>, left: Set<string>): void {
+    const prefix = OutboxRelay.lockKey(model, '');
+    for (const key of this.unflushed)
+      if (key.startsWith(prefix) && !left.has(key.slice(prefix.length))) this.unflushed.delete(key);
+  }
+
+  /** Unflushed documents per registered collection (0 for the clean ones). */
+  backlog(): Map<string, number> {
+    const counts = new Map<string, number>(this.models.map((m) => [m.collection.collectionName, 0]));
+    for (const key of this.unflushed) {
+      const collection = key.slice(0, key.indexOf(':'));
+      counts.set(collection, (counts.get(collection) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   onApplicationBootstrap(): void {
+    relays.add(this);
     if (this.sweepIntervalMs > 0) {
       this.timer = setInterval(() => void this.sweep(), this.sweepIntervalMs);
       this.timer.unref();
@@ -137,6 +183,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationShutdown(): void {
+    relays.delete(this);
     if (this.timer) clearInterval(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { cacheSubject, ServiceName } from '@circulate/contracts';
 import { LRUCache } from 'lru-cache';
 import { JSONCodec, NatsConnection, Subscription } from 'nats';
+import { watchReadCaches } from './messaging-metrics';
 import { NatsConnectionService } from './nats-connection';
 
 export interface ReadCacheOptions {
@@ -30,6 +31,8 @@ const FLUSH_WAIT_MS = 2000;
 interface Invalidatable {
   readonly name: string;
   readonly size: number;
+  readonly hits: number;
+  readonly misses: number;
   drop(keys: readonly string[]): void;
   clear(): void;
 }
@@ -219,6 +222,7 @@ export class ReadCacheBus implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly origin = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   private subscription?: Subscription;
   private nc?: NatsConnection;
+  private readonly unwatch = watchReadCaches(() => this.caches.values());
 
   constructor(
     private readonly nats: NatsConnectionService,
@@ -285,6 +289,7 @@ export class ReadCacheBus implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationShutdown(): void {
+    this.unwatch();
     this.subscription?.unsubscribe();
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, Headers, RequestContext, Result, RpcDef, rpcSubject } from '@circulate/contracts';
 import { createInbox, ErrorCode as NatsErrorCode, headers as natsHeaders, JSONCodec, Msg, NatsError } from 'nats';
 import { TimeoutError } from 'rxjs';
+import { outcomeOf, recordRpc, startTimer } from './metrics';
 import { NatsConnectionService } from './nats-connection';
 
 /** What a service answers (Nest's NATS wire format, spoken by RpcServer too): `response`, or `err`. */
@@ -134,7 +135,22 @@ export class RpcClient {
     return this.send(name, ctx, data, timeoutMs) as Promise<TRes>;
   }
 
-  private async send(name: string, ctx: RequestContext, data: unknown, timeoutMs?: number): Promise<unknown> {
+  /** Every call, timed by name and outcome in `circulate_rpc_duration_seconds{side="client"}`. */
+  private send(name: string, ctx: RequestContext, data: unknown, timeoutMs?: number): Promise<unknown> {
+    const elapsed = startTimer();
+    return this.transmit(name, ctx, data, timeoutMs).then(
+      (answer) => {
+        recordRpc('client', name, 'ok', elapsed());
+        return answer;
+      },
+      (err: unknown) => {
+        recordRpc('client', name, outcomeOf(err), elapsed());
+        throw err;
+      },
+    );
+  }
+
+  private async transmit(name: string, ctx: RequestContext, data: unknown, timeoutMs?: number): Promise<unknown> {
     let subject = this.subjects.get(name);
     if (subject === undefined) {
       subject = rpcSubject(name);

@@ -21,7 +21,8 @@ import {
 } from '@circulate/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { JSONCodec, Msg, Subscription } from 'nats';
+import { JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
+import { recordRpc } from './metrics';
 import { NatsConnectionService } from './nats-connection';
 import { rpcRoutesOf } from './rpc-handler';
 import { errorPayloadOf, rpcValidationPipe, validationError } from './rpc-server';
@@ -117,8 +118,9 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.subscriptions.map((s) => s.getSubject());
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const queue = this.service ? queueGroup(this.service) : undefined;
+    let nc: NatsConnection | undefined;
     const seen = new Set<string>();
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
@@ -129,8 +131,11 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
         seen.add(subject);
         const fn = instance[r.method] as Route['handler'];
         const route: Route = { subject, name: r.def.name, handler: fn.bind(instance), dataType: r.dataType };
+        // Its own connection, as Nest's transport had: requests and replies do not wait in one
+        // socket behind the service's JetStream and key-value traffic (a SKU fan-out's, say).
+        nc ??= await this.nats.dedicated('rpc');
         this.subscriptions.push(
-          this.nats.nc.subscribe(subject, { queue, callback: (_err, msg) => void this.handle(route, msg) }),
+          nc.subscribe(subject, { queue, callback: (_err, msg) => void this.handle(route, msg) }),
         );
       }
     }
@@ -156,11 +161,15 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
       const data = await requestDataOf(envelope.data, route.dataType);
       const response = await route.handler(ctx, data);
       if (msg.reply) msg.respond(codec.encode({ id, response, isDisposed: true }));
-      this.logger.debug({ subject: route.subject, requestId, ms: msSince(started) }, 'handled');
+      const ms = msSince(started);
+      recordRpc('server', route.name, 'ok', ms / 1000);
+      this.logger.debug({ subject: route.subject, requestId, ms }, 'handled');
     } catch (err) {
       const payload = errorPayloadOf(err, this.logger);
       if (msg.reply) msg.respond(codec.encode({ id, err: payload, isDisposed: true }));
-      this.logger.warn({ subject: route.subject, requestId, ms: msSince(started), code: payload.code }, 'failed');
+      const ms = msSince(started);
+      recordRpc('server', route.name, payload.code, ms / 1000);
+      this.logger.warn({ subject: route.subject, requestId, ms, code: payload.code }, 'failed');
     }
   }
 }

@@ -2,16 +2,24 @@ import { INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { queueGroup, ServiceName } from '@circulate/contracts';
-import { RpcErrorFilter, rpcValidationPipe } from '@circulate/platform/messaging';
+import {
+  metricsContentType,
+  metricsText,
+  RpcErrorFilter,
+  rpcValidationPipe,
+  startProcessMetrics,
+} from '@circulate/platform/messaging';
 import { Logger } from 'nestjs-pino';
 import { createServer } from 'node:http';
 import { InvalidEnvironmentError, ServiceEnv } from './env';
-import { HealthProbe } from './health';
+import { checksOf, HealthProbe } from './health';
 import { RpcLoggingInterceptor } from './rpc-logging.interceptor';
 
 /**
  * Starts one service as a NATS microservice in its queue group (replicas share the load),
- * with validation on receipt, contract errors on the way out and graceful shutdown.
+ * with validation on receipt, contract errors on the way out and graceful shutdown. `@Handles`
+ * methods are served by RpcServer (MessagingModule, `serveRpc`); Nest's transport and its
+ * pipe, filter and interceptor below serve only `@MessagePattern` handlers, until none is left.
  */
 export async function bootstrapService(
   service: ServiceName,
@@ -29,6 +37,7 @@ export async function bootstrapService(
     },
     bufferLogs: true,
   });
+  startProcessMetrics(service);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(rpcValidationPipe());
   app.useGlobalFilters(new RpcErrorFilter());
@@ -41,8 +50,10 @@ export async function bootstrapService(
 }
 
 /**
- * Optional plain-HTTP probes for orchestrators (Kubernetes liveness/readiness):
- * `/health/live` while the process runs, `/health/ready` while its database and NATS answer.
+ * Optional plain HTTP for orchestrators and Prometheus: `/health/live` while the process runs
+ * (it asks no dependency), `/health/ready` while NATS, its database and its event stream answer
+ * (terminus's answer: `status`, `info`, `error`, `details`, plus `checks` name → up/down; 503
+ * naming what is down), and `/metrics` (Prometheus text format).
  */
 function serveHealth(service: ServiceName, app: INestMicroservice, port: number): void {
   const probe = app.get(HealthProbe);
@@ -53,7 +64,20 @@ function serveHealth(service: ServiceName, app: INestMicroservice, port: number)
     };
     if (req.url === '/health/live') return send(200, { status: 'ok' });
     if (req.url === '/health/ready') {
-      void probe.check(service).then((h) => send(h.status === 'up' ? 200 : 503, h));
+      probe.readiness(service).then(
+        (result) => send(result.status === 'ok' ? 200 : 503, { ...result, service, checks: checksOf(result) }),
+        (err: unknown) => send(503, { status: 'error', service, message: String(err) }),
+      );
+      return;
+    }
+    if (req.url === '/metrics') {
+      metricsText().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metricsContentType });
+          res.end(text);
+        },
+        (err: unknown) => send(500, { status: 'error', message: String(err) }),
+      );
       return;
     }
     send(404, { status: 'not found' });

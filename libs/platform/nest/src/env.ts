@@ -27,6 +27,10 @@ export class ServiceEnv {
   @IsString()
   NODE_ENV = 'production';
 
+  /** `off` stops recording metrics (read by @circulate/platform/messaging's metrics.ts; validated here). */
+  @IsIn(['on', 'off'])
+  METRICS = 'on';
+
   /** Port of the plain-HTTP health probes of a service (0 = none; the gateway has its own). */
   @Type(() => Number)
   @IsInt()

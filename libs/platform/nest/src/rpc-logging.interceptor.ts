@@ -1,12 +1,17 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import { Headers } from '@circulate/contracts';
+import { Headers, rpcSubject } from '@circulate/contracts';
+import { outcomeOf, recordRpc } from '@circulate/platform/messaging';
 import { Observable, tap } from 'rxjs';
 
-/** One log line per handled request, with the request id that came from the gateway. */
+/**
+ * One log line per handled request, with the request id that came from the gateway, and its
+ * time in `circulate_rpc_duration_seconds{side="server"}` by RPC name and outcome.
+ */
 @Injectable()
 export class RpcLoggingInterceptor implements NestInterceptor {
   private readonly logger = new Logger('rpc');
+  private readonly prefix = rpcSubject('');
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
@@ -15,11 +20,19 @@ export class RpcLoggingInterceptor implements NestInterceptor {
     const requestId = nats.getHeaders()?.get(Headers.requestId) || undefined;
     const started = process.hrtime.bigint();
     const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
+    const name = subject.startsWith(this.prefix) ? subject.slice(this.prefix.length) : subject;
     return next.handle().pipe(
       tap({
-        next: () => this.logger.debug({ subject, requestId, ms: ms() }, 'handled'),
-        error: (err: { code?: string }) =>
-          this.logger.warn({ subject, requestId, ms: ms(), code: err?.code }, 'failed'),
+        next: () => {
+          const took = ms();
+          recordRpc('server', name, 'ok', took / 1000);
+          this.logger.debug({ subject, requestId, ms: took }, 'handled');
+        },
+        error: (err: { code?: string }) => {
+          const took = ms();
+          recordRpc('server', name, outcomeOf(err), took / 1000);
+          this.logger.warn({ subject, requestId, ms: took, code: err?.code }, 'failed');
+        },
       }),
     );
   }

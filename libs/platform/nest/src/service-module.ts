@@ -1,9 +1,10 @@
 import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { ServiceName } from '@circulate/contracts';
 import { MessagingModule } from '@circulate/platform/messaging';
 import { PersistenceModule } from '@circulate/platform/persistence';
 import { ServiceEnv } from './env';
-import { healthController, HealthProbe } from './health';
+import { healthController, HealthIndicators, HealthProbe } from './health';
 import { loggingModule } from './logging';
 
 export interface ServiceModuleSpec {
@@ -44,10 +45,11 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
         readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
         serveRpc: true,
       }),
+      TerminusModule.forRoot({ errorLogStyle: 'json' }),
       ...(spec.imports ?? []),
     ],
     controllers: [healthController(service), ...(spec.controllers ?? [])],
-    providers: [HealthProbe, ...(spec.providers ?? [])],
+    providers: [HealthIndicators, HealthProbe, ...(spec.providers ?? [])],
   })
   class ServiceAppModule {}
   return ServiceAppModule;

@@ -23,6 +23,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Replicas of every domain service (the gateway runs once); default 1. */
   replicas?: number;
+  /** HEALTH_PORT of service instances (probes and /metrics); an instance without one serves none. */
+  probePorts?: Partial<Record<Instance, number>>;
   log: Log;
 }
 
@@ -70,6 +72,7 @@ export class AppProcesses {
         CIRCULATE_NS: o.namespace,
         API_KEYS: o.apiKeys,
         PORT: String(o.port),
+        ...(o.probePorts?.[key] ? { HEALTH_PORT: String(o.probePorts[key]) } : {}),
         ...(o.env ?? {}),
         ...env,
       }),
@@ -92,6 +95,13 @@ export class AppProcesses {
       const count = app === 'gateway' ? 1 : replicas;
       for (let replica = 1; replica <= count; replica++) this.start(app, {}, replica);
     }
+  }
+
+  /** Where a service instance serves /health/* and /metrics (startTestStack({ probes: true })). */
+  probeUrl(instance: Instance): string {
+    const port = this.options.probePorts?.[instance];
+    if (!port) throw new Error(`${instance} has no probe port (start the stack with probes: true)`);
+    return `http://127.0.0.1:${port}`;
   }
 
   /** The running processes, e.g. `inventory`, `inventory#2`, …, `gateway`. */

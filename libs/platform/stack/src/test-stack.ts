@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
-import { AppProcesses, freePort } from './apps';
+import { APPS, AppProcesses, freePort, Instance } from './apps';
 import { ensureMongo, ensureNats, StartedServer } from './servers';
 
 export function findRepoRoot(from = __dirname): string {
@@ -151,6 +152,34 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Replicas of every domain service (default 1); `apps.start(app, env, n)` adds more later. */
   replicas?: number;
+  /** Give every service instance a HEALTH_PORT (probes, /metrics): `stack.apps.probeUrl('inventory')`. */
+  probes?: boolean;
+}
+
+/**
+ * Probe ports below Linux's ephemeral range (32768+): a port from there, free when chosen, was
+ * taken by some outgoing connection on a busy machine before the service bound it.
+ */
+async function allocateProbePorts(replicas: number): Promise<Partial<Record<Instance, number>>> {
+  const ports: Partial<Record<Instance, number>> = {};
+  const taken = new Set<number>();
+  for (const app of APPS.filter((a) => a !== 'gateway'))
+    for (let r = 1; r <= replicas; r++) {
+      let port: number;
+      do port = 20_000 + randomInt(12_000);
+      while (taken.has(port) || !(await portFree(port)));
+      taken.add(port);
+      ports[r > 1 ? (`${app}#${r}` as Instance) : app] = port;
+    }
+  return ports;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, () => srv.close(() => resolve(true)));
+  });
 }
 
 /** REPLICAS=N: how many replicas of each domain service to run (1–8). */
@@ -199,6 +228,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     port: await freePort(),
     logDir: join(repoRoot, '.data', 'test', 'logs', namespace),
     replicas: options.replicas ?? 1,
+    probePorts: options.probes ? await allocateProbePorts(options.replicas ?? 1) : undefined,
     env: {
       LOG_LEVEL: 'warn',
       RPC_TIMEOUT_MS: '3000',

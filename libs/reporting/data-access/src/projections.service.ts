@@ -11,7 +11,7 @@ import {
   SkuEvent,
   StockItemEvent,
 } from '@circulate/contracts';
-import { ensureStream, NatsConnectionService } from '@circulate/platform/messaging';
+import { ensureStream, NatsConnectionService, recordRedelivery, watchConsumer } from '@circulate/platform/messaging';
 import { applySnapshot, ItemProjection } from '@circulate/reporting/domain';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -202,6 +202,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
         });
       const consumer = await this.nats.js.consumers.get(s.stream.name, s.durable);
       this.loops.push(this.loop(s, consumer));
+      watchConsumer(this.nats.jsm, s.stream.name, s.durable); // lag on /metrics
     }
   }
 
@@ -242,6 +243,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   }
 
   private applyMessage(m: JsMsg): void {
+    recordRedelivery(m.info.consumer, m.info.redeliveryCount);
     let event: EventEnvelope;
     try {
       event = codec.decode(m.data);

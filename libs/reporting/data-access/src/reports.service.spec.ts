@@ -6,7 +6,6 @@ import { RENDERED_PAGE_CHARS, ReportsService } from './reports.service';
 
 const DAY = 86_400_000;
 const FROM = Date.parse('2026-01-01T00:00:00Z');
-const TO = Date.parse('2027-01-01T00:00:00Z');
 const ctx = { tenantId: 'acme', role: 'admin' } as RequestContext;
 const query = { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', offset: 0, limit: 10_000 };
 
