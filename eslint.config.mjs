@@ -18,12 +18,14 @@ export default [
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^(\\.\\./)+tools/webpack/node-app$'],
           depConstraints: [
             // Apps never import apps; a service's app may use its own scope and shared libs.
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:platform', 'type:engine'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:data-access', 'type:contracts', 'type:platform', 'type:engine'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:tooling'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
             // Pure domain code: no framework, database or broker.
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'], bannedExternalImports: forbiddenInDomain },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: forbiddenInDomain },
+            // Use cases: fetch, decide (domain), write (data-access, platform).
+            { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:platform'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
             // One service's libs never import another service's libs; only shared libs cross.

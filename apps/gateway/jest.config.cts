@@ -1,8 +1,3 @@
-module.exports = {
-  displayName: 'gateway',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
-  moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '../../coverage/apps/gateway',
-};
+const { nodeProject } = require('../../tools/jest/node-project');
+
+module.exports = nodeProject(__dirname, 'gateway');

@@ -1,10 +1,3 @@
-module.exports = {
-  displayName: 'contracts',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '../../coverage/libs/contracts',
-};
+const { nodeProject } = require('../../tools/jest/node-project');
+
+module.exports = nodeProject(__dirname, 'contracts');

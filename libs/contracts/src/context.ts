@@ -1,4 +1,5 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { TENANT_ID_PATTERN, TenantId } from './ids';
 
 export const Roles = ['admin', 'staff', 'storefront'] as const;
 export type Role = (typeof Roles)[number];
@@ -6,8 +7,8 @@ export type Role = (typeof Roles)[number];
 /** Who is asking, carried in every NATS message. Every query is scoped by `tenantId`. */
 export class RequestContext {
   @IsString()
-  @Matches(/^[a-zA-Z0-9_-]{1,64}$/)
-  tenantId!: string;
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: TenantId;
 
   @IsIn(Roles)
   role!: Role;

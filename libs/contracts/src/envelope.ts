@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, ValidateNested } from 'class-validator';
 import { RequestContext } from './context';
+import type { TenantId } from './ids';
 
 /** Every request over NATS: who asks, and what. `data` is validated by the handler's DTO. */
 export class RpcEnvelope<T = unknown> {
@@ -18,7 +19,7 @@ export interface EventEnvelope<T = unknown> {
   id: string;
   /** The event name (subject suffix), e.g. `inventory.location.created.v1`. */
   type: string;
-  tenantId: string;
+  tenantId: TenantId;
   /** The aggregate the fact is about, and its version after the change. */
   aggregateId: string;
   aggregateVersion: number;

@@ -22,7 +22,23 @@ export type StockItemId = Brand<string, 'StockItemId'>;
 export type ListingId = Brand<string, 'ListingId'>;
 export type OrderId = Brand<string, 'OrderId'>;
 export type EventId = Brand<string, 'EventId'>;
-export type TenantId = string;
+/**
+ * A tenant, as a validated request context or a stored document names it. Only `tenantId()`
+ * (which checks the pattern), the DTO validation of RequestContext and repository reads produce
+ * one, so a repository call cannot be handed an arbitrary string.
+ */
+export type TenantId = Brand<string, 'TenantId'>;
+
+export const TENANT_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** The tenant of system requests (health checks): no data belongs to it. */
+export const SYSTEM_TENANT = 'system' as TenantId;
+
+/** A tenant id from trusted configuration or a stored document (throws on a malformed one: a bug). */
+export function tenantId(raw: string): TenantId {
+  if (!TENANT_ID_PATTERN.test(raw)) throw new Error(`"${raw}" is not a tenant id`);
+  return raw as TenantId;
+}
 
 const ulid = monotonicFactory();
 

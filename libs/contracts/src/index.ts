@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './result';
 export * from './ids';
 export * from './context';
 export * from './subjects';

@@ -1,8 +1,10 @@
-import { InventoryEvents, SkuSnapshot } from '@circulate/contracts';
+import { InventoryEvents, SkuSnapshot, tenantId } from '@circulate/contracts';
 import { outboxEvent } from '@circulate/platform/messaging';
 import { startTestStack, TestStack } from '@circulate/platform/stack';
 import { MongoClient } from 'mongodb';
 import { Inventory } from './support';
+
+const ACME = tenantId('acme');
 
 /**
  * A SKU edit writes the SKU (with its event) and then re-publishes every linked item's snapshot.
@@ -22,7 +24,7 @@ describe('inventory: a crash in the middle of a SKU edit or deletion is repaired
   const crashAfterSkuWrite = async (sku: SkuSnapshot, type: string, set: Record<string, unknown>) => {
     await stack.apps.stop('inventory');
     const next = { ...sku, ...set, version: sku.version + 1 } as SkuSnapshot;
-    const event = outboxEvent(type, 'acme', sku.id, next.version, { sku: next });
+    const event = outboxEvent(type, ACME, sku.id, next.version, { sku: next });
     await skus().updateOne({ _id: sku.id }, {
       $set: { ...set, version: next.version },
       $push: { _outbox: event },

@@ -1,5 +1,5 @@
 import { Type } from '@nestjs/common';
-import { InventoryDataAccessModule } from '@circulate/inventory/data-access';
+import { InventoryApplicationModule } from '@circulate/inventory/application';
 import { serviceModule, ServiceEnv } from '@circulate/platform/nest';
 import { LocationsController } from './locations.controller';
 import { SkusController } from './skus.controller';
@@ -7,7 +7,7 @@ import { StockItemsController } from './stock-items.controller';
 
 export function inventoryModule(env: ServiceEnv): Type<unknown> {
   return serviceModule('inventory', env, {
-    imports: [InventoryDataAccessModule],
+    imports: [InventoryApplicationModule],
     controllers: [LocationsController, SkusController, StockItemsController],
   });
 }

@@ -8,7 +8,7 @@ import {
   RequestContext,
   InventoryCalls,
 } from '@circulate/contracts';
-import { LocationsService } from '@circulate/inventory/data-access';
+import { LocationsService } from '@circulate/inventory/application';
 import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()

@@ -9,7 +9,7 @@ import {
   SkuIdRequest,
   UpdateSkuRequest,
 } from '@circulate/contracts';
-import { SkusService } from '@circulate/inventory/data-access';
+import { SkusService } from '@circulate/inventory/application';
 import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
 
 @Controller()

@@ -3,12 +3,12 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@circulate/platform/messaging';
 import { ListingRepository } from './listings/listing.repository';
 import { ListingDoc, ListingSchema } from './listings/listing.schema';
-import { ListingsService } from './listings/listings.service';
 
+/** Catalog's collection and its repository (the use cases are in catalog/application). */
 @Module({
   imports: [MongooseModule.forFeature([{ name: ListingDoc.name, schema: ListingSchema }])],
-  providers: [ListingRepository, ListingsService],
-  exports: [ListingsService],
+  providers: [ListingRepository],
+  exports: [ListingRepository],
 })
 export class CatalogDataAccessModule implements OnModuleInit {
   constructor(
@@ -17,6 +17,6 @@ export class CatalogDataAccessModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.outbox.register(this.listings.mongooseModel as never);
+    this.outbox.register(this.listings.mongooseModel);
   }
 }

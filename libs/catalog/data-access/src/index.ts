@@ -1,2 +1,2 @@
 export * from './catalog-data-access.module';
-export * from './listings/listings.service';
+export * from './listings/listing.repository';

@@ -3,18 +3,16 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@circulate/platform/messaging';
 import { LocationRepository } from './locations/location.repository';
 import { LocationDoc, LocationSchema } from './locations/location.schema';
-import { LocationsService } from './locations/locations.service';
-import { BatchOutboxFlusher } from './outbox-batch';
-import { SkuFanOutConsumer } from './skus/sku-fanout.consumer';
 import { SkuRepository } from './skus/sku.repository';
 import { SkuDoc, SkuSchema } from './skus/sku.schema';
-import { SkusService } from './skus/skus.service';
 import { BatchOutbox, StockItemBatchDoc, StockItemBatchSchema } from './stock-items/batch-outbox';
 import { CodeRepository } from './stock-items/code.repository';
 import { StockItemRepository } from './stock-items/stock-item.repository';
 import { StockItemCodeDoc, StockItemCodeSchema, StockItemDoc, StockItemSchema } from './stock-items/stock-item.schema';
-import { StockItemsService } from './stock-items/stock-items.service';
 
+const repositories = [LocationRepository, SkuRepository, StockItemRepository, CodeRepository, BatchOutbox];
+
+/** Inventory's collections and their repositories (no use cases: those are in inventory/application). */
 @Module({
   imports: [
     MongooseModule.forFeature([
@@ -25,19 +23,8 @@ import { StockItemsService } from './stock-items/stock-items.service';
       { name: StockItemBatchDoc.name, schema: StockItemBatchSchema },
     ]),
   ],
-  providers: [
-    LocationRepository,
-    LocationsService,
-    SkuRepository,
-    SkusService,
-    SkuFanOutConsumer,
-    StockItemRepository,
-    CodeRepository,
-    StockItemsService,
-    BatchOutboxFlusher,
-    BatchOutbox,
-  ],
-  exports: [LocationsService, SkusService, StockItemsService],
+  providers: repositories,
+  exports: repositories,
 })
 export class InventoryDataAccessModule implements OnModuleInit {
   constructor(
@@ -48,8 +35,8 @@ export class InventoryDataAccessModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.outbox.register(this.locations.mongooseModel as never);
-    this.outbox.register(this.skus.mongooseModel as never);
-    this.outbox.register(this.items.mongooseModel as never);
+    this.outbox.register(this.locations.mongooseModel);
+    this.outbox.register(this.skus.mongooseModel);
+    this.outbox.register(this.items.mongooseModel);
   }
 }

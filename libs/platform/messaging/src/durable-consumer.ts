@@ -8,6 +8,12 @@ import { watchConsumer } from './messaging-metrics';
 import { recordDelivery } from './metrics';
 import { NatsConnectionService } from './nats-connection';
 
+/** One handled event of one durable consumer (`<durable>:<event id>`). */
+interface Processed {
+  _id: string;
+  at: Date;
+}
+
 export interface ConsumerSpec {
   /** Durable name, unique per service and purpose, e.g. `availability-inventory-projection`. */
   durable: string;
@@ -74,12 +80,12 @@ export class DurableConsumers implements OnApplicationShutdown {
     }
     const key = `${spec.durable}:${event.id}`;
     try {
-      const seen = await this.db.collection(PROCESSED).findOne({ _id: key as never });
+      const seen = await this.db.collection<Processed>(PROCESSED).findOne({ _id: key });
       if (!seen) {
         await spec.handle(event);
         await this.db
-          .collection(PROCESSED)
-          .insertOne({ _id: key as never, at: new Date() })
+          .collection<Processed>(PROCESSED)
+          .insertOne({ _id: key, at: new Date() })
           .catch((err: { code?: number }) => {
             if (err?.code !== 11000) throw err;
           });

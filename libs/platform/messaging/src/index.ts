@@ -2,6 +2,8 @@ export * from './nats-connection';
 export * from './jetstream-setup';
 export * from './event-publisher';
 export * from './outbox';
+export * from './batch-outbox-flusher';
+export * from './aggregate-writer';
 export * from './keyed-mutex';
 export * from './cluster-leases';
 export * from './durable-consumer';

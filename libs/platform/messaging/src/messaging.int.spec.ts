@@ -4,7 +4,7 @@
  * dead-lettering.
  */
 import { randomBytes } from 'node:crypto';
-import { EventEnvelope, deadLetterStream, eventStream, eventSubject } from '@circulate/contracts';
+import { EventEnvelope, deadLetterStream, eventStream, eventSubject, tenantId } from '@circulate/contracts';
 import {
   DurableConsumers,
   EventPublisher,
@@ -16,6 +16,7 @@ import {
 } from './index';
 import mongoose, { Connection, Schema } from 'mongoose';
 
+const ACME = tenantId('acme');
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
 
@@ -62,7 +63,7 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
 
   it('an event left in the outbox by a crash between write and publish is published by the sweeper', async () => {
     const before = await streamMessages(eventStream('inventory').name);
-    const event = outboxEvent('inventory.thing.created.v1', 'acme', 'thing_1', 1, { name: 'left behind' });
+    const event = outboxEvent('inventory.thing.created.v1', ACME, 'thing_1', 1, { name: 'left behind' });
     // The write happened (state + event in one document), then the process "died" before flushing.
     await Thing().create({ _id: 'thing_1', tenantId: 'acme', name: 'left behind', _outbox: [event] });
     const relay = new OutboxRelay(publisher, new KeyedMutex());
@@ -76,7 +77,7 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
 
   it('publishing the same event twice stores it once (Nats-Msg-Id de-duplication)', async () => {
     const before = await streamMessages(eventStream('inventory').name);
-    const event = outboxEvent('inventory.thing.updated.v1', 'acme', 'thing_2', 2, {});
+    const event = outboxEvent('inventory.thing.updated.v1', ACME, 'thing_2', 2, {});
     await publisher.publish(event);
     await publisher.publish(event);
     expect(await streamMessages(eventStream('inventory').name)).toBe(before + 1);
@@ -92,7 +93,7 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
         seen.push(e.id);
       },
     });
-    const event = outboxEvent('inventory.once.happened.v1', 'acme', 'x', 1, {});
+    const event = outboxEvent('inventory.once.happened.v1', ACME, 'x', 1, {});
     await publisher.publish(event);
     // The same fact arriving again under another message id (e.g. re-sent after the window).
     await nats.js.publish(eventSubject(event.type), new TextEncoder().encode(JSON.stringify(event)), {
@@ -116,7 +117,7 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
         throw new Error('cannot handle this');
       },
     });
-    await publisher.publish(outboxEvent('inventory.poison.pill.v1', 'acme', 'p', 1, {}));
+    await publisher.publish(outboxEvent('inventory.poison.pill.v1', ACME, 'p', 1, {}));
     await waitUntil(async () => {
       try {
         return (await streamMessages(deadLetterStream().name)) >= 1;

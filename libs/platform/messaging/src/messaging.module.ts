@@ -7,7 +7,9 @@ import { ensureStream } from './jetstream-setup';
 import { ClusterLeases, LEASES_SERVICE } from './cluster-leases';
 import { KeyedMutex } from './keyed-mutex';
 import { NatsConnectionService } from './nats-connection';
-import { OutboxRelay } from './outbox';
+import { AggregateWriter } from './aggregate-writer';
+import { BatchOutboxFlusher } from './batch-outbox-flusher';
+import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox';
 import { READ_CACHE_OPTIONS, READ_CACHE_SERVICE, ReadCacheBus, ReadCacheOptions } from './read-cache';
 import { RpcClient } from './rpc-client';
 import { RPC_SERVICE, RpcServer } from './rpc-responder';
@@ -22,6 +24,8 @@ export interface MessagingOptions {
   publishesEvents: boolean;
   /** Whether this app writes documents with an embedded outbox (needs a database). */
   outbox: boolean;
+  /** How often the outbox sweeper runs (default 30 s; 0 = never). */
+  outboxSweepMs?: number;
   /** Read caches of the service's documents (kept coherent across replicas). */
   readCache?: ReadCacheOptions;
   /** Serve the app's `@Handles` controller methods on NATS (RpcServer); services do, the gateway does not. */
@@ -71,7 +75,15 @@ export class MessagingModule {
         inject: [NatsConnectionService],
       },
       ...(options.publishesEvents ? [StreamProvisioner] : []),
-      ...(options.outbox ? [OutboxRelay, DurableConsumers] : []),
+      ...(options.outbox
+        ? [
+            { provide: OUTBOX_SWEEP_MS, useValue: options.outboxSweepMs ?? 30_000 },
+            OutboxRelay,
+            BatchOutboxFlusher,
+            AggregateWriter,
+            DurableConsumers,
+          ]
+        : []),
       ...(options.readCache
         ? [
             { provide: READ_CACHE_OPTIONS, useValue: options.readCache },

@@ -4,7 +4,7 @@
  * lease waits. Values are read from the registry as Prometheus would scrape them.
  */
 import { randomBytes } from 'node:crypto';
-import { deadLetterStream, eventStream, eventSubject, lockBucket } from '@circulate/contracts';
+import { deadLetterStream, eventStream, eventSubject, lockBucket, tenantId } from '@circulate/contracts';
 import mongoose, { Connection, Schema } from 'mongoose';
 import {
   ClusterLeases,
@@ -104,7 +104,7 @@ describe('messaging metrics (real NATS + MongoDB-compatible server)', () => {
       expect(await value('circulate_outbox_backlog_documents', { collection: 'widgets' })).toBe(0);
       const failuresBefore = (await value('circulate_outbox_flush_failures_total')) ?? 0;
       // No stream captures `<ns>.evt.late.>` yet: JetStream refuses the publish.
-      const event = outboxEvent('late.widget.created.v1', 'acme', 'w1', 1, {});
+      const event = outboxEvent('late.widget.created.v1', tenantId('acme'), 'w1', 1, {});
       await Widget.create({ _id: 'w1', _outbox: [event] });
       await relay.flush(Widget as never, 'w1');
       expect(await value('circulate_outbox_backlog_documents', { collection: 'widgets' })).toBe(1);
@@ -139,7 +139,8 @@ describe('messaging metrics (real NATS + MongoDB-compatible server)', () => {
       },
     });
     const publisher = new EventPublisher(nats);
-    for (let i = 0; i < 4; i++) await publisher.publish(outboxEvent('inventory.slow.thing.v1', 'acme', `s${i}`, 1, {}));
+    for (let i = 0; i < 4; i++)
+      await publisher.publish(outboxEvent('inventory.slow.thing.v1', tenantId('acme'), `s${i}`, 1, {}));
     const lag = { stream: eventStream('inventory').name, consumer: durable };
     // The handler is stuck on the first event: the four are delivered (or pending), none acked.
     await waitUntil(async () => {

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventEnvelope, IdPrefix, newId } from '@circulate/contracts';
+import { Inject, Injectable, Logger, Optional, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventEnvelope, IdPrefix, newId, TenantId } from '@circulate/contracts';
 import type { Model } from 'mongoose';
 import { EventPublisher } from './event-publisher';
 import { KeyedMutex } from './keyed-mutex';
@@ -29,6 +29,9 @@ scrapeGauge(
  */
 export const OUTBOX_FIELD = '_outbox';
 
+/** Injection token of the sweep interval (ServiceEnv.OUTBOX_SWEEP_MS, through MessagingModule). */
+export const OUTBOX_SWEEP_MS = Symbol('OUTBOX_SWEEP_MS');
+
 export interface OutboxDocument {
   _id: string;
   [OUTBOX_FIELD]?: EventEnvelope[];
@@ -36,7 +39,7 @@ export interface OutboxDocument {
 
 export function outboxEvent<T>(
   type: string,
-  tenantId: string,
+  tenantId: TenantId,
   aggregateId: string,
   aggregateVersion: number,
   data: T,
@@ -63,20 +66,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** `<collection>:<id>` of documents whose last flush failed and that no flush has cleared since. */
   private readonly unflushed = new Set<string>();
 
-  constructor(
-    private readonly publisher: EventPublisher,
-    private readonly locks: KeyedMutex,
-  ) {}
-
   /**
    * The sweep scans every registered collection (FerretDB v1 cannot use an index for it), so it
    * runs rarely: once soon after boot (what a crash left behind), then every OUTBOX_SWEEP_MS, and
    * one second after any failed flush. The normal path publishes inline, right after the write.
    */
-  private readonly sweepIntervalMs = Number(process.env['OUTBOX_SWEEP_MS'] ?? 30_000);
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly locks: KeyedMutex,
+    @Optional() @Inject(OUTBOX_SWEEP_MS) private readonly sweepIntervalMs = 30_000,
+  ) {}
   private retryTimer?: NodeJS.Timeout;
 
-  register(model: Model<never>): void {
+  register<TDoc extends OutboxDocument>(model: Model<TDoc>): void {
     this.models.push(model as unknown as Model<OutboxDocument>);
   }
 
@@ -89,7 +91,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * Publish and clear the pending events of one document. Call it right after the write, inside
    * the same aggregate lock. Failures are logged, not thrown: the sweeper retries.
    */
-  async flush(model: Model<never>, id: string): Promise<void> {
+  async flush<TDoc extends OutboxDocument>(model: Model<TDoc>, id: string): Promise<void> {
     const m = model as unknown as Model<OutboxDocument>;
     const tracked = OutboxRelay.lockKey(m, id);
     try {
@@ -106,7 +108,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       recordOutbox('published', pending.length);
       // $pullAll matches whole entries, exactly as read: FerretDB v1's $pull does not match on a
       // sub-field condition ({ id: … }), whole-document equality works on every backend.
-      await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } } as never, { timestamps: false }).exec();
+      await m.updateOne({ _id: id }, { $pullAll: { [OUTBOX_FIELD]: pending } }, { timestamps: false }).exec();
       this.unflushed.delete(tracked);
     } catch (err) {
       recordOutbox('failed');
@@ -132,9 +134,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           .exec();
         recordOutbox('swept', docs.length);
         for (const { _id } of docs) {
-          await this.locks.run(OutboxRelay.lockKey(model, _id), () =>
-            this.flush(model as unknown as Model<never>, _id),
-          );
+          await this.locks.run(OutboxRelay.lockKey(model, _id), () => this.flush(model, _id));
           published++;
         }
         // A whole collection seen: what is not left in it was flushed (here or by another replica).

@@ -17,6 +17,7 @@ import {
   Roles,
   rpcSubject,
   ServiceName,
+  TenantId,
 } from '@circulate/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -58,9 +59,11 @@ export function requestContextOf(raw: unknown): RequestContext {
       ROLES.has(role) &&
       (requestId === undefined || (typeof requestId === 'string' && requestId.length <= 128))
     ) {
+      // The pattern was checked above: this is the validated TenantId.
+      const tenant = tenantId as TenantId;
       return requestId === undefined
-        ? { tenantId, role: role as RequestContext['role'] }
-        : { tenantId, role: role as RequestContext['role'], requestId };
+        ? { tenantId: tenant, role: role as RequestContext['role'] }
+        : { tenantId: tenant, role: role as RequestContext['role'], requestId };
     }
   }
   const instance = plainToInstance(RequestContext, raw ?? {});

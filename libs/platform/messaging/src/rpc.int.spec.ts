@@ -6,7 +6,15 @@ import { Controller } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { defineRpc, DomainError, ErrorCode, RequestContext, rpcSubject } from '@circulate/contracts';
+import {
+  defineRpc,
+  DomainError,
+  ErrorCode,
+  RequestContext,
+  rpcSubject,
+  tenantId,
+  TenantId,
+} from '@circulate/contracts';
 import { IsInt, IsString, Min } from 'class-validator';
 import { JSONCodec } from 'nats';
 import { NatsConnectionService } from './nats-connection';
@@ -70,7 +78,7 @@ function controller(replica: string) {
 
 describe('typed RPC: RpcClient.call against RpcServer (real NATS)', () => {
   const ns = `r${randomBytes(4).toString('hex')}`;
-  const ctx: RequestContext = { tenantId: 'acme', role: 'staff', requestId: 'req-1' };
+  const ctx: RequestContext = { tenantId: tenantId('acme'), role: 'staff', requestId: 'req-1' };
   let previousNs: string | undefined;
   const modules: TestingModule[] = [];
   const connections: NatsConnectionService[] = [];
@@ -128,7 +136,7 @@ describe('typed RPC: RpcClient.call against RpcServer (real NATS)', () => {
   it('refuses a bad context naming ctx.<field>', async () => {
     const result = await rpc.tryCall(
       Calls.reserve,
-      { tenantId: 'no spaces', role: 'admin' },
+      { tenantId: 'no spaces' as TenantId, role: 'admin' },
       { sku: 'B', quantity: 1 },
     );
     expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION_FAILED } });

@@ -54,6 +54,35 @@ export class ServiceEnv {
   @Min(0)
   @Max(10_000_000)
   READ_CACHE_MAX_ENTRIES = 50_000;
+
+  /** How often left-behind outbox events are swept up (0 = never; also once after boot). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  OUTBOX_SWEEP_MS = 30_000;
+
+  /** Inventory: how long a SKU edit waits for its linked items' snapshots before answering. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  SKU_FANOUT_WAIT_MS = 1_500;
+
+  /** Inventory: how long after a SKU event the recovery consumer re-checks the linked items. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  SKU_FANOUT_GRACE_MS = 10_000;
+
+  /** Reporting: currency of report money for items with no purchase price nor ledger entry. */
+  @Matches(/^[A-Z]{3}$/, { message: 'REPORTING_DEFAULT_CURRENCY must be an ISO 4217 code such as EUR' })
+  REPORTING_DEFAULT_CURRENCY = 'EUR';
+
+  /** Reporting: `off` only to show that the tests catch double counting. */
+  @IsIn(['on', 'off'])
+  REPORTING_IDEMPOTENCY = 'on';
 }
 
 /**

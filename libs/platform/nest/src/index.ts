@@ -5,3 +5,4 @@ export * from './health';
 export * from './bootstrap';
 export * from './service-module';
 export * from './run-service';
+export * from './service-harness';

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider, Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ServiceName } from '@circulate/contracts';
 import { MessagingModule } from '@circulate/platform/messaging';
@@ -16,6 +16,15 @@ export interface ServiceModuleSpec {
   providers?: Provider[];
 }
 
+/** The validated environment, injectable anywhere in a service (`constructor(env: ServiceEnv)`). */
+@Global()
+@Module({})
+export class ServiceEnvModule {
+  static of(env: ServiceEnv): DynamicModule {
+    return { module: ServiceEnvModule, providers: [{ provide: ServiceEnv, useValue: env }], exports: [ServiceEnv] };
+  }
+}
+
 /**
  * The root module of a service: logging, its own database, messaging (stream, outbox, consumers),
  * the health subject, and what the service itself brings. Every service app is this plus its parts.
@@ -23,6 +32,7 @@ export interface ServiceModuleSpec {
 export function serviceModule(service: ServiceName, env: ServiceEnv, spec: ServiceModuleSpec = {}): Type<unknown> {
   @Module({
     imports: [
+      ServiceEnvModule.of(env),
       loggingModule(service, env.LOG_LEVEL),
       PersistenceModule.forService(service, env.MONGO_URL),
       MessagingModule.forService({
@@ -31,6 +41,7 @@ export function serviceModule(service: ServiceName, env: ServiceEnv, spec: Servi
         rpcTimeoutMs: env.RPC_TIMEOUT_MS,
         publishesEvents: true,
         outbox: true,
+        outboxSweepMs: env.OUTBOX_SWEEP_MS,
         readCache: { ttlMs: env.READ_CACHE_TTL_MS, maxEntries: env.READ_CACHE_MAX_ENTRIES },
         serveRpc: true,
       }),

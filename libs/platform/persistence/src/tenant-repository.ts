@@ -1,20 +1,31 @@
 import { OnModuleInit } from '@nestjs/common';
-import { DEFAULT_LIMIT, DomainError, ErrorCode, MAX_LIMIT, Page } from '@circulate/contracts';
+import { DEFAULT_LIMIT, DomainError, ErrorCode, MAX_LIMIT, Page, TenantId } from '@circulate/contracts';
+import type { Collection } from 'mongodb';
 import type { QueryFilter, Model } from 'mongoose';
 
 /** Fields every stored document has. `_id` is a prefixed string id, so it sorts by creation. */
 export interface TenantDocument {
   _id: string;
-  tenantId: string;
+  tenantId: TenantId;
   version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** A filter that cannot be built without naming the tenant (Novu's EnforceEnvOrOrgIds idea). */
-export type TenantFilter<T> = QueryFilter<T> & { tenantId: string };
+declare const OWNED: unique symbol;
 
-export function tenantFilter<T>(tenantId: string, filter: QueryFilter<T> = {}): TenantFilter<T> {
+/**
+ * A document read for its tenant (by `findOwned`, `findOwnedMany` or a repository read built on
+ * them): the proof that a write by `_id` alone is a write of that tenant's document. Writes of
+ * existing documents take one of these, writes of new documents take the tenant, so no unscoped
+ * write compiles.
+ */
+export type Owned<T> = T & { readonly tenantId: TenantId; readonly [OWNED]: true };
+
+/** A filter that cannot be built without naming the tenant (Novu's EnforceEnvOrOrgIds idea). */
+export type TenantFilter<T> = QueryFilter<T> & { tenantId: TenantId };
+
+export function tenantFilter<T>(tenantId: TenantId, filter: QueryFilter<T> = {}): TenantFilter<T> {
   if (!tenantId) throw new Error('tenantId is required on every query');
   return { ...filter, tenantId } as TenantFilter<T>;
 }
@@ -40,14 +51,33 @@ export function isDuplicateKeyError(err: unknown): boolean {
   return /E11000|duplicate key|UNIQUE constraint failed/i.test(String((err as Error)?.message ?? ''));
 }
 
+/** A stored document as the driver sees it (string `_id`, the fields as they are). */
+export type Stored<TDoc> = { [K in keyof TDoc]: TDoc[K] };
+
+/**
+ * The driver's collection of a model, typed by its documents: for bulk inserts that skip
+ * mongoose's casting and defaults (mongoose types it with ObjectId `_id`s; ours are strings).
+ */
+export function driverCollection<TDoc>(model: Model<TDoc>): Collection<Stored<TDoc>> {
+  return model.collection as unknown as Collection<Stored<TDoc>>;
+}
+
 /**
  * Base for repositories: every method takes the tenant first, every query is scoped by it,
  * and what comes out is a plain object (never a mongoose document).
  */
-export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> implements OnModuleInit {
+export abstract class TenantRepository<TDoc extends { _id: string; tenantId: string }, TPlain> implements OnModuleInit {
   protected constructor(protected readonly model: Model<TDoc>) {}
 
   protected abstract toPlain(doc: TDoc): TPlain;
+
+  /**
+   * The driver's collection, typed by the stored document (string `_id`s): for bulk inserts that
+   * skip mongoose's casting and defaults (the documents are complete).
+   */
+  protected get collection(): Collection<Stored<TDoc>> {
+    return driverCollection(this.model);
+  }
 
   /** The model, for the outbox relay's registration and lock keys. */
   get mongooseModel(): Model<TDoc> {
@@ -64,22 +94,44 @@ export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> impl
    * from its primary key but scans the whole collection for `_id` + `tenantId` (measured: 2 ms vs
    * 89 ms at 10,000 documents). Another tenant's document is simply not found.
    */
-  async findById(tenantId: string, id: string): Promise<TPlain | null> {
+  async findById(tenantId: TenantId, id: string): Promise<TPlain | null> {
     const doc = await this.findOwned<TDoc>(tenantId, id);
     return doc ? this.toPlain(doc) : null;
   }
 
   /** The stored document by `_id` alone (as findById), if it is the tenant's; an inclusive projection must name `tenantId`. */
   protected async findOwned<T extends { tenantId: string }>(
-    tenantId: string,
+    tenantId: TenantId,
     id: string,
     projection?: Record<string, 0 | 1>,
-  ): Promise<T | null> {
+  ): Promise<Owned<T> | null> {
     const doc = await this.model.findById(id, projection).lean<T>().exec();
-    return doc && doc.tenantId === tenantId ? doc : null;
+    return doc && doc.tenantId === tenantId ? this.owned(doc) : null;
   }
 
-  async getById(tenantId: string, id: string, what: string): Promise<TPlain> {
+  /** The tenant's documents matching `filter` (always scoped by the tenant), as proofs for writes. */
+  protected async findOwnedMany<T extends { tenantId: string }>(
+    tenantId: TenantId,
+    filter: QueryFilter<TDoc>,
+    projection?: Record<string, 0 | 1>,
+  ): Promise<Owned<T>[]> {
+    const docs = await this.model
+      .find(tenantFilter<TDoc>(tenantId, filter), projection)
+      .sort({ _id: 1 })
+      .lean<T[]>()
+      .exec();
+    return docs.map((d) => this.owned(d));
+  }
+
+  /**
+   * Marks a document as read for its tenant. Only repositories can (it is protected): their reads
+   * that checked the tenant, and a cached read whose tenant was checked, call it.
+   */
+  protected owned<T extends { tenantId: string }>(doc: T): Owned<T> {
+    return doc as Owned<T>;
+  }
+
+  async getById(tenantId: TenantId, id: string, what: string): Promise<TPlain> {
     const found = await this.findById(tenantId, id);
     if (!found) throw DomainError.notFound(what, id);
     return found;
@@ -87,7 +139,7 @@ export abstract class TenantRepository<TDoc extends TenantDocument, TPlain> impl
 
   /** Cursor pagination in creation order (ids are time-ordered). */
   async page(
-    tenantId: string,
+    tenantId: TenantId,
     filter: QueryFilter<TDoc>,
     limit = DEFAULT_LIMIT,
     cursor?: string,

@@ -13,8 +13,13 @@ import {
 } from '@circulate/contracts';
 import { ensureStream, NatsConnectionService, recordRedelivery, watchConsumer } from '@circulate/platform/messaging';
 import { applySnapshot, ItemProjection } from '@circulate/reporting/domain';
+import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
+
+/** A row of the projections collection: an item's projection (as JSON) or a tenant document. */
+type StoredRow = { _id: string; [field: string]: unknown };
 import { AckPolicy, Consumer, DeliverPolicy, JSONCodec, JsMsg, nanos } from 'nats';
+import { ServiceEnv } from '@circulate/platform/nest';
 
 const codec = JSONCodec<EventEnvelope>();
 const COLLECTION = 'report_projections';
@@ -71,7 +76,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   private loops: Promise<void>[] = [];
   private applied = 0;
   /** `REPORTING_IDEMPOTENCY=off` only to show the tests catch double counting. */
-  private readonly idempotent = process.env['REPORTING_IDEMPOTENCY'] !== 'off';
+  private readonly idempotent: boolean;
 
   private readonly sources: Source[] = [
     { durable: 'reporting-inventory', stream: eventStream('inventory'), filter: eventSubject('inventory.>') },
@@ -90,7 +95,10 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly nats: NatsConnectionService,
     @InjectConnection() private readonly db: Connection,
-  ) {}
+    env: ServiceEnv,
+  ) {
+    this.idempotent = env.REPORTING_IDEMPOTENCY !== 'off';
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.load();
@@ -372,7 +380,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
   }
 
   private async flush(): Promise<void> {
-    const ops: { replaceOne: { filter: { _id: string }; replacement: object; upsert: true } }[] = [];
+    const ops: AnyBulkWriteOperation<StoredRow>[] = [];
     for (const p of this.dirtyItems) {
       const _id = `${p.tenantId}:${p.id}`;
       ops.push({
@@ -387,7 +395,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
     this.dirtyItems.clear();
     this.dirtyDocs.clear();
     for (let i = 0; i < ops.length; i += 500) {
-      await this.db.collection(COLLECTION).bulkWrite(ops.slice(i, i + 500) as never, { ordered: false });
+      await this.db.collection<StoredRow>(COLLECTION).bulkWrite(ops.slice(i, i + 500), { ordered: false });
     }
   }
 }

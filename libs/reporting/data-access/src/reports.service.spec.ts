@@ -1,3 +1,4 @@
+import { ServiceEnv } from '@circulate/platform/nest';
 import { csvRow, ReportCsvColumns, type RenderedReportPage, type RequestContext } from '@circulate/contracts';
 import { applySnapshot, type ItemProjection } from '@circulate/reporting/domain';
 import type { ReportingProjections, TenantState } from './projections.service';
@@ -45,7 +46,7 @@ function world(n: number) {
     const p = item(i);
     t.items.set(p.id, p);
   }
-  const service = new ReportsService({ tenant: () => t } as unknown as ReportingProjections);
+  const service = new ReportsService({ tenant: () => t } as unknown as ReportingProjections, new ServiceEnv());
   return { t, service };
 }
 

@@ -26,9 +26,9 @@ import {
   stockItemsReport,
   underPerformersReport,
 } from '@circulate/reporting/domain';
+import { ServiceEnv } from '@circulate/platform/nest';
 import { ReportingProjections, TenantState } from './projections.service';
 
-const DEFAULT_CURRENCY = process.env['REPORTING_DEFAULT_CURRENCY'] ?? 'EUR';
 /** Largest rendered page (characters): the JSON-encoded reply stays far below NATS's 1 MB. */
 export const RENDERED_PAGE_CHARS = 300_000;
 /** Date ranges whose per-item figures are kept per tenant. */
@@ -79,7 +79,14 @@ export class ReportsService {
   private readonly cache = new Map<string, Answer>();
   private readonly memos = new WeakMap<TenantState, Map<string, Map<string, ItemMemo>>>();
 
-  constructor(private readonly projections: ReportingProjections) {}
+  private readonly defaultCurrency: string;
+
+  constructor(
+    private readonly projections: ReportingProjections,
+    env: ServiceEnv,
+  ) {
+    this.defaultCurrency = env.REPORTING_DEFAULT_CURRENCY;
+  }
 
   stockItems(ctx: RequestContext, q: StockItemsReportRpc): ReportPage<StockItemReportRow> | RenderedReportPage {
     return this.page(ctx, 'items', q, (t, scope) =>
@@ -122,7 +129,7 @@ export class ReportsService {
       const scope: ReportScope = {
         from,
         to,
-        defaultCurrency: DEFAULT_CURRENCY,
+        defaultCurrency: this.defaultCurrency,
         figuresOf: (p) => this.figuresOf(t, memo, p, from, to),
       };
       hit = { revision: t.revision, rows: build(t, scope), at: Date.now(), rendered: {} };

@@ -6,6 +6,7 @@ import {
   reservationEventName,
   type EventEnvelope,
   type ReservationEventPayload,
+  type TenantId,
 } from '@circulate/contracts';
 import type { NatsConnectionService } from '@circulate/platform/messaging';
 import type { Connection } from 'mongoose';
@@ -24,7 +25,7 @@ interface PointerDoc {
 
 /** The envelopes of one log entry, in order, with their de-duplication ids. */
 export function entryEvents(
-  tenantId: string,
+  tenantId: TenantId,
   entry: LogEntry,
 ): { msgId: string; event: EventEnvelope<ReservationEventPayload> }[] {
   const out: { msgId: string; event: EventEnvelope<ReservationEventPayload> }[] = [];
@@ -66,7 +67,7 @@ export class TenantOutbox {
   private closed = false;
 
   constructor(
-    private readonly tenantId: string,
+    private readonly tenantId: TenantId,
     private readonly nats: NatsConnectionService,
     private readonly db: Connection,
   ) {}

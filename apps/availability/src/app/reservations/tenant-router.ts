@@ -9,6 +9,7 @@ import {
   tenantOwnerSubject,
   type ErrorPayload,
   type RequestContext,
+  tenantId as toTenantId,
 } from '@circulate/contracts';
 import type { NatsConnectionService } from '@circulate/platform/messaging';
 import type { Connection } from 'mongoose';
@@ -196,7 +197,7 @@ export class TenantRouter implements ReservationSource {
       tenantState.index,
       (id) => this.feed.current().find(tenantId)?.listings.get(id)?.engine,
     );
-    const outbox = new TenantOutbox(tenantId, this.nats, this.db);
+    const outbox = new TenantOutbox(toTenantId(tenantId), this.nats, this.db);
     const fault = this.options.fault;
     let committer: GroupCommitter;
     try {

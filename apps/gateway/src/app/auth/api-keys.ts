@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
-import { Role } from '@circulate/contracts';
+import { Role, tenantId as tenantIdOf, TenantId } from '@circulate/contracts';
 
 export interface Principal {
-  tenantId: string;
+  tenantId: TenantId;
   role: Role;
   /** SHA-256 of the key, used as the rate-limit bucket; the key itself is never kept. */
   keyHash: string;
@@ -24,7 +24,7 @@ export class ApiKeyStore {
       .filter(Boolean)) {
       const [tenantId, role, key] = entry.split(':');
       const keyHash = sha256(key);
-      this.byHash.set(keyHash, { tenantId, role: role as Role, keyHash });
+      this.byHash.set(keyHash, { tenantId: tenantIdOf(tenantId), role: role as Role, keyHash });
     }
   }
 

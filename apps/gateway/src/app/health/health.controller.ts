@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { healthCall, ServiceHealth, ServiceName, Services } from '@circulate/contracts';
+import { healthCall, ServiceHealth, ServiceName, Services, SYSTEM_TENANT } from '@circulate/contracts';
 import { RpcClient } from '@circulate/platform/messaging';
 import { checksOf, HealthIndicators } from '@circulate/platform/nest';
 import type { FastifyReply } from 'fastify';
@@ -47,7 +47,7 @@ export class HealthController {
     const timeout = this.health.timeout;
     let h: ServiceHealth;
     try {
-      h = await this.rpc.call(healthCall(service), { tenantId: 'system', role: 'admin' }, {}, timeout);
+      h = await this.rpc.call(healthCall(service), { tenantId: SYSTEM_TENANT, role: 'admin' }, {}, timeout);
     } catch (err) {
       return check.down({ message: `no answer to its health request within ${timeout} ms: ${(err as Error).message}` });
     }

@@ -1,4 +1,4 @@
-import { CatalogEvents, InventoryEvents, type EventEnvelope, type StockItem } from '@circulate/contracts';
+import { CatalogEvents, InventoryEvents, tenantId, type EventEnvelope, type StockItem } from '@circulate/contracts';
 import type { ScheduledReservation } from './reservation-source';
 import { ReadModel } from './read-model';
 import { AvailabilityQueries } from './queries';
@@ -7,7 +7,7 @@ let seq = 0;
 const envelope = (type: string, data: unknown, version = 1): EventEnvelope => ({
   id: `evt_${++seq}`,
   type,
-  tenantId: 'acme',
+  tenantId: tenantId('acme'),
   aggregateId: 'x',
   aggregateVersion: version,
   occurredAt: new Date().toISOString(),
@@ -49,7 +49,7 @@ const listingEvent = (
     },
   });
 
-const admin = { tenantId: 'acme', role: 'admin' as const };
+const admin = { tenantId: tenantId('acme'), role: 'admin' as const };
 const query = { start: '2027-01-01T00:00:00Z', end: '2027-01-02T00:00:00Z' };
 
 describe('ReadModel', () => {

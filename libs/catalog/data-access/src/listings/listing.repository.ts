@@ -8,10 +8,12 @@ import {
   ListingChannel,
   ListingStatus,
   Page,
+  TenantId,
 } from '@circulate/contracts';
-import { isDuplicateKeyError, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
+import { isDuplicateKeyError, Owned, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { ListingDoc } from './listing.schema';
+import type { ListingState } from '@circulate/catalog/domain';
 
 export interface ListingFilter {
   status?: ListingStatus;
@@ -19,8 +21,11 @@ export interface ListingFilter {
   channels?: ListingChannel[];
 }
 
-/** The stored, editable part of a listing (what a write replaces). */
-export type ListingState = Omit<Listing, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
+/** A listing read for its tenant: what a change decides on. */
+export interface OwnedListing {
+  tenantId: TenantId;
+  listing: Listing;
+}
 
 @Injectable()
 export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
@@ -48,6 +53,12 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
     };
   }
 
+  /** The listing as its tenant owns it (AggregateStore). */
+  async loadOwned(tenantId: TenantId, id: string): Promise<Owned<OwnedListing> | null> {
+    const doc = await this.findOwned<ListingDoc>(tenantId, id);
+    return doc ? this.owned({ tenantId, listing: this.toPlain(doc) }) : null;
+  }
+
   private duplicateSlug(slug: string): DomainError {
     return new DomainError(ErrorCode.CONFLICT_DUPLICATE_SLUG, `a listing with slug "${slug}" already exists`, [
       { field: 'slug', message: 'is already used by another listing' },
@@ -55,7 +66,7 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
   }
 
   /** Inserts the listing together with its `created` event (one atomic document write). */
-  async insert(tenantId: string, id: string, state: ListingState, at: Date, event: EventEnvelope): Promise<Listing> {
+  async insert(tenantId: TenantId, id: string, state: ListingState, at: Date, event: EventEnvelope): Promise<Listing> {
     try {
       await this.model.create({
         _id: id,
@@ -79,7 +90,7 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
    * because FerretDB applies the condition as read-modify-write).
    */
   async replace(
-    tenantId: string,
+    tenantId: TenantId,
     id: string,
     expectedVersion: number,
     state: ListingState,
@@ -104,13 +115,13 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
     return (await this.findById(tenantId, id)) as Listing;
   }
 
-  async findBySlug(tenantId: string, slug: string): Promise<Listing | null> {
+  async findBySlug(tenantId: TenantId, slug: string): Promise<Listing | null> {
     const doc = await this.model.findOne(tenantFilter<ListingDoc>(tenantId, { slug })).lean<ListingDoc>().exec();
     return doc ? this.toPlain(doc) : null;
   }
 
   /** Slugs in use that are `base` or `base-<n>` (to pick the next free generated slug). */
-  async slugsLike(tenantId: string, base: string): Promise<Set<string>> {
+  async slugsLike(tenantId: TenantId, base: string): Promise<Set<string>> {
     // base is [a-z0-9-] only (slugify's output), so it needs no escaping.
     const docs = await this.model
       .find(tenantFilter<ListingDoc>(tenantId, { slug: { $regex: `^${base}(-[0-9]+)?$` } }), { slug: 1 })
@@ -119,7 +130,7 @@ export class ListingRepository extends TenantRepository<ListingDoc, Listing> {
     return new Set(docs.map((d) => d.slug));
   }
 
-  list(tenantId: string, filter: ListingFilter, limit?: number, cursor?: string): Promise<Page<Listing>> {
+  list(tenantId: TenantId, filter: ListingFilter, limit?: number, cursor?: string): Promise<Page<Listing>> {
     const q: QueryFilter<ListingDoc> = {};
     if (filter.status) q.status = filter.status;
     for (const c of filter.channels ?? []) (q as Record<string, unknown>)[`channels.${c}`] = true;

@@ -6,6 +6,7 @@ import type {
   ListingStatus,
   PriceTable,
   VariantAxis,
+  TenantId,
 } from '@circulate/contracts';
 import { Schema as MongooseSchema } from 'mongoose';
 
@@ -16,8 +17,8 @@ export class ListingDoc {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ required: true })
-  tenantId!: string;
+  @Prop({ type: String, required: true })
+  tenantId!: TenantId;
 
   @Prop({ required: true })
   name!: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ErrorCode, EventEnvelope, Location, Page } from '@circulate/contracts';
+import { ErrorCode, EventEnvelope, Location, Page, TenantId } from '@circulate/contracts';
 import { isDuplicateKeyError, TenantRepository } from '@circulate/platform/persistence';
 import { DomainError } from '@circulate/contracts';
 import type { Model } from 'mongoose';
@@ -23,7 +23,7 @@ export class LocationRepository extends TenantRepository<LocationDoc, Location> 
   }
 
   /** Inserts the location together with its `created` event (one atomic document write). */
-  async insert(tenantId: string, location: Location, event: EventEnvelope): Promise<Location> {
+  async insert(tenantId: TenantId, location: Location, event: EventEnvelope): Promise<Location> {
     try {
       await this.model.create({
         _id: location.id,
@@ -47,7 +47,7 @@ export class LocationRepository extends TenantRepository<LocationDoc, Location> 
     return (await this.findById(tenantId, location.id)) as Location;
   }
 
-  list(tenantId: string, limit?: number, cursor?: string): Promise<Page<Location>> {
+  list(tenantId: TenantId, limit?: number, cursor?: string): Promise<Page<Location>> {
     return this.page(tenantId, {}, limit, cursor);
   }
 }

@@ -1,13 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { EventEnvelope } from '@circulate/contracts';
+import type { EventEnvelope, TenantId } from '@circulate/contracts';
 
 @Schema({ collection: 'locations', timestamps: true, versionKey: false })
 export class LocationDoc {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ required: true, index: true })
-  tenantId!: string;
+  @Prop({ type: String, required: true, index: true })
+  tenantId!: TenantId;
 
   @Prop({ required: true })
   name!: string;

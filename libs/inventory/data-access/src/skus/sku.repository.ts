@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, ErrorCode, EventEnvelope, Page, SkuSnapshot } from '@circulate/contracts';
+import { DomainError, ErrorCode, EventEnvelope, Page, SkuSnapshot, TenantId } from '@circulate/contracts';
 import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
-import { isDuplicateKeyError, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
+import { isDuplicateKeyError, Owned, TenantRepository, tenantFilter } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { SkuDoc } from './sku.schema';
 
@@ -12,9 +12,9 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A live SKU as cached, with its tenant (checked on every read). */
-interface CachedSku {
-  tenantId: string;
+/** A live SKU as cached, with its tenant (checked on every read); owned, what a change decides on. */
+export interface CachedSku {
+  tenantId: TenantId;
   sku: SkuSnapshot;
 }
 
@@ -42,7 +42,7 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
     };
   }
 
-  override async findById(tenantId: string, id: string): Promise<SkuSnapshot | null> {
+  override async findById(tenantId: TenantId, id: string): Promise<SkuSnapshot | null> {
     const cached = await this.live.get(id, async () => {
       // `_id` alone (FerretDB v1 answers it from its primary key; with more conditions it scans).
       const doc = await this.model.findById(id, { _outbox: 0 }).lean<SkuDoc>().exec();
@@ -51,7 +51,18 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
     return cached && cached.tenantId === tenantId ? cached.sku : null;
   }
 
-  async findMany(tenantId: string, ids: string[]): Promise<Map<string, SkuSnapshot>> {
+  /** The live SKU as its tenant owns it (AggregateStore). */
+  async loadOwned(tenantId: TenantId, id: string): Promise<Owned<CachedSku> | null> {
+    const sku = await this.findById(tenantId, id);
+    return sku ? this.owned({ tenantId, sku }) : null;
+  }
+
+  /** Drops the cached reads of these SKUs (the AggregateWriter calls it after every write). */
+  invalidate(ids: string[]): Promise<void> {
+    return this.live.invalidate(ids);
+  }
+
+  async findMany(tenantId: TenantId, ids: string[]): Promise<Map<string, SkuSnapshot>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     const docs = await this.model
@@ -62,7 +73,7 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
   }
 
   list(
-    tenantId: string,
+    tenantId: TenantId,
     query: { code?: string; q?: string; limit?: number; cursor?: string },
   ): Promise<Page<SkuSnapshot>> {
     const filter: QueryFilter<SkuDoc> = { ...LIVE };
@@ -71,7 +82,7 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
     return this.page(tenantId, filter, query.limit, query.cursor);
   }
 
-  async insert(tenantId: string, sku: SkuSnapshot, event: EventEnvelope): Promise<void> {
+  async insert(tenantId: TenantId, sku: SkuSnapshot, event: EventEnvelope): Promise<void> {
     try {
       await this.model.create({
         _id: sku.id,
@@ -92,7 +103,7 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
     }
   }
 
-  async replace(tenantId: string, sku: SkuSnapshot, event: EventEnvelope): Promise<void> {
+  async replace(tenantId: TenantId, sku: SkuSnapshot, event: EventEnvelope): Promise<void> {
     try {
       await this.model
         .updateOne(tenantFilter<SkuDoc>(tenantId, { _id: sku.id, ...LIVE }), {
@@ -110,13 +121,11 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
         .exec();
     } catch (err) {
       throw this.duplicate(err, sku.code);
-    } finally {
-      await this.live.invalidate([sku.id]);
     }
   }
 
   /** Marks the SKU deleted and frees its code, in the same write as its `deleted` event. */
-  async tombstone(tenantId: string, id: string, version: number, event: EventEnvelope): Promise<void> {
+  async tombstone(tenantId: TenantId, id: string, version: number, event: EventEnvelope): Promise<void> {
     await this.live.invalidateAfter([id], () =>
       this.model
         .updateOne(tenantFilter<SkuDoc>(tenantId, { _id: id }), {
@@ -128,7 +137,7 @@ export class SkuRepository extends TenantRepository<SkuDoc, SkuSnapshot> {
   }
 
   /** Removes a tombstone once its event is published (what remains after a crash is harmless). */
-  async purgeIfPublished(tenantId: string, id: string): Promise<void> {
+  async purgeIfPublished(tenantId: TenantId, id: string): Promise<void> {
     await this.model
       .deleteOne(
         tenantFilter<SkuDoc>(tenantId, { _id: id, deletedAt: { $exists: true }, '_outbox.0': { $exists: false } }),

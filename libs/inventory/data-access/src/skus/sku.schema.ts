@@ -1,13 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { Attributes, EventEnvelope, Money } from '@circulate/contracts';
+import type { Attributes, EventEnvelope, Money, TenantId } from '@circulate/contracts';
 
 @Schema({ collection: 'skus', timestamps: true, versionKey: false, minimize: false })
 export class SkuDoc {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ required: true, index: true })
-  tenantId!: string;
+  @Prop({ type: String, required: true, index: true })
+  tenantId!: TenantId;
 
   /** Unique per tenant. A deleted SKU's tombstone carries `~deleted~<id>` so the code is free again. */
   @Prop({ required: true })

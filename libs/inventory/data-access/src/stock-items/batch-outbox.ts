@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectModel, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { EventEnvelope } from '@circulate/contracts';
-import { KeyedMutex, OutboxRelay } from '@circulate/platform/messaging';
+import { DomainError, ErrorCode, ok, type EventEnvelope, TenantId } from '@circulate/contracts';
+import { AggregateWriter, OutboxRelay } from '@circulate/platform/messaging';
+import { Owned, TenantRepository } from '@circulate/platform/persistence';
 import type { Model } from 'mongoose';
 import { StockItemDoc } from './stock-item.schema';
 
@@ -20,8 +21,8 @@ export class StockItemBatchDoc {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ required: true })
-  tenantId!: string;
+  @Prop({ type: String, required: true })
+  tenantId!: TenantId;
 
   @Prop({ type: [String], required: true })
   stockItemIds!: string[];
@@ -41,62 +42,86 @@ export const StockItemBatchSchema = SchemaFactory.createForClass(StockItemBatchD
 const RECOVER_AFTER_MS = 60_000;
 
 @Injectable()
-export class BatchOutbox implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class BatchOutbox
+  extends TenantRepository<StockItemBatchDoc, StockItemBatchDoc>
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(BatchOutbox.name);
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectModel(StockItemBatchDoc.name) private readonly model: Model<StockItemBatchDoc>,
+    @InjectModel(StockItemBatchDoc.name) model: Model<StockItemBatchDoc>,
     @InjectModel(StockItemDoc.name) private readonly items: Model<StockItemDoc>,
     private readonly outbox: OutboxRelay,
-    private readonly locks: KeyedMutex,
-  ) {}
+    private readonly writer: AggregateWriter,
+  ) {
+    super(model);
+  }
 
-  onModuleInit(): void {
-    this.outbox.register(this.model as never);
+  protected toPlain(doc: StockItemBatchDoc): StockItemBatchDoc {
+    return doc;
+  }
+
+  override async onModuleInit(): Promise<void> {
+    this.outbox.register(this.model);
+    await super.onModuleInit();
+  }
+
+  /** The batch as its tenant owns it (AggregateStore). */
+  loadOwned(tenantId: TenantId, id: string): Promise<Owned<StockItemBatchDoc> | null> {
+    return this.findOwned<StockItemBatchDoc>(tenantId, id);
   }
 
   /** Step 1: the events, staged (not yet publishable). */
-  async stage(id: string, tenantId: string, stockItemIds: string[], events: EventEnvelope[]): Promise<void> {
-    await this.model.collection.insertOne({
+  async stage(tenantId: TenantId, id: string, stockItemIds: string[], events: EventEnvelope[]): Promise<void> {
+    await this.collection.insertOne({
       _id: id,
       tenantId,
       stockItemIds,
       staged: events,
       _outbox: [],
       createdAt: new Date(),
-    } as never);
-  }
-
-  /** Step 3, after the items are stored: make the events publishable and publish them. */
-  async commit(id: string): Promise<void> {
-    await this.locks.run(OutboxRelay.lockKey(this.model, id), async () => {
-      const doc = await this.model.findById(id, { staged: 1 }).lean<StockItemBatchDoc>().exec();
-      if (!doc) return;
-      await this.model.updateOne({ _id: id }, { $set: { _outbox: doc.staged, staged: [] } }).exec();
-      await this.outbox.flush(this.model as never, id);
-      await this.model.deleteOne({ _id: id, '_outbox.0': { $exists: false } }).exec();
     });
   }
 
+  /** Step 3, after the items are stored: make the events publishable, publish them, drop the document. */
+  async commit(tenantId: TenantId, id: string): Promise<void> {
+    try {
+      await this.writer.change(this, tenantId, id, {
+        what: 'batch',
+        decide: (doc) => ok(doc.staged?.length ? doc.staged : null),
+        unchanged: () => undefined,
+        write: async (doc, staged) => {
+          await this.model.updateOne({ _id: doc._id }, { $set: { _outbox: staged, staged: [] } }).exec();
+        },
+        afterPublish: async (doc) => {
+          await this.model.deleteOne({ _id: doc._id, '_outbox.0': { $exists: false } }).exec();
+        },
+      });
+    } catch (err) {
+      // Committed and removed meanwhile (the recovery and the request raced): nothing left to do.
+      if (!(err instanceof DomainError && err.code === ErrorCode.NOT_FOUND)) throw err;
+    }
+  }
+
   /** The items were not stored: forget the staged events. */
-  async discard(id: string): Promise<void> {
-    await this.model.deleteOne({ _id: id }).exec();
+  async discard(tenantId: TenantId, id: string): Promise<void> {
+    await this.model.deleteOne({ _id: id, tenantId }).exec();
   }
 
   async recover(): Promise<void> {
     const old = await this.model
       .find(
         { 'staged.0': { $exists: true }, createdAt: { $lt: new Date(Date.now() - RECOVER_AFTER_MS) } },
-        { _id: 1, stockItemIds: 1 },
+        { _id: 1, tenantId: 1, stockItemIds: 1 },
       )
       .limit(20)
       .lean<StockItemBatchDoc[]>()
       .exec();
     for (const doc of old) {
       const stored = await this.items.exists({ _id: doc.stockItemIds[0] });
-      if (stored) await this.commit(doc._id);
-      else await this.discard(doc._id);
+      if (stored) await this.commit(doc.tenantId, doc._id);
+      else await this.discard(doc.tenantId, doc._id);
       this.logger.warn(`batch ${doc._id} left staged by a crash: ${stored ? 'committed' : 'discarded'}`);
     }
   }

@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, ErrorCode } from '@circulate/contracts';
+import { DomainError, ErrorCode, TenantId } from '@circulate/contracts';
 import { ReadCache, ReadCacheBus } from '@circulate/platform/messaging';
-import { isDuplicateKeyError } from '@circulate/platform/persistence';
+import { driverCollection, isDuplicateKeyError } from '@circulate/platform/persistence';
 import type { Model } from 'mongoose';
 import { StockItemCodeDoc } from './stock-item.schema';
 
@@ -11,7 +11,7 @@ export interface CodeClaim {
   stockItemId: string;
 }
 
-export function codeKey(tenantId: string, code: string): string {
+export function codeKey(tenantId: TenantId, code: string): string {
   return `${tenantId}:${code}`;
 }
 
@@ -48,7 +48,7 @@ export class CodeRepository implements OnModuleInit {
    * answer is 409 naming the codes already taken.
    */
   async claimAll(
-    tenantId: string,
+    tenantId: TenantId,
     claims: CodeClaim[],
     takenAfterConflict?: (taken: StockItemCodeDoc[]) => Promise<StockItemCodeDoc[]>,
   ): Promise<void> {
@@ -63,7 +63,7 @@ export class CodeRepository implements OnModuleInit {
     }));
     try {
       await this.owners.fillAfter(
-        () => this.model.collection.insertMany(docs as never[], { ordered: false }),
+        () => driverCollection(this.model).insertMany(docs, { ordered: false }),
         () => docs.map((d) => [d._id, { stockItemId: d.stockItemId }] as const),
       );
       return;
@@ -109,7 +109,7 @@ export class CodeRepository implements OnModuleInit {
   }
 
   /** Deletes only the claims this caller made (a code owned by another item is never touched). */
-  async releaseClaims(tenantId: string, claims: CodeClaim[]): Promise<void> {
+  async releaseClaims(tenantId: TenantId, claims: CodeClaim[]): Promise<void> {
     await this.owners.invalidateAfter(
       claims.map((c) => codeKey(tenantId, c.code)),
       async () => {
@@ -127,7 +127,7 @@ export class CodeRepository implements OnModuleInit {
     );
   }
 
-  async deleteStale(tenantId: string, stale: StockItemCodeDoc[]): Promise<void> {
+  async deleteStale(tenantId: TenantId, stale: StockItemCodeDoc[]): Promise<void> {
     await this.owners.invalidateAfter(
       stale.map((d) => codeKey(tenantId, d.code)),
       async () => {
@@ -138,7 +138,7 @@ export class CodeRepository implements OnModuleInit {
   }
 
   /** The id of the item that claimed the code (a new claim needs no invalidation: misses are not cached). */
-  async ownerOf(tenantId: string, code: string): Promise<string | null> {
+  async ownerOf(tenantId: TenantId, code: string): Promise<string | null> {
     const key = codeKey(tenantId, code);
     const owner = await this.owners.get(key, () =>
       this.model.findById(key, { _id: 0, stockItemId: 1 }).lean<{ stockItemId: string }>().exec(),

@@ -7,6 +7,7 @@ import type {
   StockItemStatus,
   TimelineEntry,
   Tracking,
+  TenantId,
 } from '@circulate/contracts';
 
 /**
@@ -18,8 +19,8 @@ export class StockItemDoc {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ required: true, index: true })
-  tenantId!: string;
+  @Prop({ type: String, required: true, index: true })
+  tenantId!: TenantId;
 
   @Prop({ type: String, default: null })
   skuId!: string | null;
@@ -90,8 +91,8 @@ export class StockItemCodeDoc {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  @Prop({ required: true })
-  tenantId!: string;
+  @Prop({ type: String, required: true })
+  tenantId!: TenantId;
 
   @Prop({ required: true })
   code!: string;

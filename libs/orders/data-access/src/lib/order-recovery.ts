@@ -6,6 +6,7 @@ import {
   RequestContext,
   ReservationEventPayload,
   reservationEventName,
+  TenantId,
 } from '@circulate/contracts';
 import {
   DurableConsumers,
@@ -21,7 +22,7 @@ import { OrderLifecycle } from './order-lifecycle.service';
 import { OrderRepository } from './order.repository';
 import { StoredOrder, toPublicOrder } from './stored-order';
 
-const system = (tenantId: string): RequestContext => ({ tenantId, role: 'admin', requestId: 'orders-recovery' });
+const system = (tenantId: TenantId): RequestContext => ({ tenantId, role: 'admin', requestId: 'orders-recovery' });
 
 /**
  * Finishes or undoes the sagas a crash left pending: an order still `pending` after
@@ -93,7 +94,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     return n;
   }
 
-  private async resolve(tenantId: string, id: string): Promise<void> {
+  private async resolve(tenantId: TenantId, id: string): Promise<void> {
     const order = await this.repo.findById(tenantId, id);
     if (!order || order.status !== 'pending') return;
     const ctx = system(order.tenantId);
@@ -120,7 +121,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     await this.outbox.flush(this.repo.mongooseModel as never, order.id);
   }
 
-  private async onReservationFact(tenantId: string, fact: ReservationEventPayload): Promise<void> {
+  private async onReservationFact(tenantId: TenantId, fact: ReservationEventPayload): Promise<void> {
     const ids = new Set<string>();
     if (fact.orderId) ids.add(fact.orderId);
     for (const a of fact.allocations ?? []) {
@@ -130,7 +131,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     for (const id of ids) await this.sync(tenantId, id, fact.type === 'reservation.expired');
   }
 
-  private async sync(tenantId: string, id: string, expired: boolean): Promise<void> {
+  private async sync(tenantId: TenantId, id: string, expired: boolean): Promise<void> {
     const ctx = system(tenantId);
     const order = await this.repo.findById(tenantId, id);
     if (!order || order.status === 'pending') return;

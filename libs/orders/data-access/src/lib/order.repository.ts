@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, ErrorCode, EventEnvelope, Page } from '@circulate/contracts';
+import { DomainError, ErrorCode, EventEnvelope, Page, tenantId, TenantId } from '@circulate/contracts';
 import { isDuplicateKeyError, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { OrderDoc } from './order.schema';
@@ -28,7 +28,7 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
     const ms = (v: Date | null | undefined) => (v ? new Date(v).getTime() : null);
     return {
       id: d._id,
-      tenantId: d.tenantId,
+      tenantId: tenantId(d.tenantId),
       idemKey: d.idemKey,
       requestHash: d.requestHash,
       number: d.number,
@@ -88,7 +88,7 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
   }
 
   /** The order stored under an idempotency key (a scan on FerretDB: only retries come here). */
-  async findByKey(tenantId: string, idemKey: string): Promise<StoredOrder | null> {
+  async findByKey(tenantId: TenantId, idemKey: string): Promise<StoredOrder | null> {
     const doc = await this.model.findOne(tenantFilter<OrderDoc>(tenantId, { idemKey })).lean<OrderDoc>().exec();
     return doc ? this.toPlain(doc) : null;
   }
@@ -112,7 +112,7 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
       throw new DomainError(ErrorCode.CONFLICT, `order ${next.id} changed meanwhile; read it again and retry`);
   }
 
-  list(tenantId: string, f: OrderListFilter, limit?: number, cursor?: string): Promise<Page<StoredOrder>> {
+  list(tenantId: TenantId, f: OrderListFilter, limit?: number, cursor?: string): Promise<Page<StoredOrder>> {
     const q: Record<string, unknown> = { status: f.status ?? { $in: VISIBLE } };
     if (f.channel) q['channel'] = f.channel;
     if (f.to !== undefined) q['periodStart'] = { $lt: new Date(f.to) };

@@ -1,8 +1,8 @@
-import { CreateOrderRequest, DomainError, OrdersEvents, RequestContext } from '@circulate/contracts';
+import { CreateOrderRequest, DomainError, OrdersEvents, RequestContext, tenantId } from '@circulate/contracts';
 import { fakeServices } from './test-fakes';
 
-const admin: RequestContext = { tenantId: 'acme', role: 'admin' };
-const storefront: RequestContext = { tenantId: 'acme', role: 'storefront' };
+const admin: RequestContext = { tenantId: tenantId('acme'), role: 'admin' };
+const storefront: RequestContext = { tenantId: tenantId('acme'), role: 'storefront' };
 
 const rental = (over: Partial<CreateOrderRequest> = {}): CreateOrderRequest => ({
   customer: { name: 'Ann' },

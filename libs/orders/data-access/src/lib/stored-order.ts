@@ -1,10 +1,18 @@
-import type { Money, Order, OrderChannel, OrderConflict, OrderLine, OrderShortage } from '@circulate/contracts';
+import type {
+  Money,
+  Order,
+  OrderChannel,
+  OrderConflict,
+  OrderLine,
+  OrderShortage,
+  TenantId,
+} from '@circulate/contracts';
 import type { StoredStatus } from './order.schema';
 
 /** An order as the service keeps it (plain object; saga states included). */
 export interface StoredOrder {
   id: string;
-  tenantId: string;
+  tenantId: TenantId;
   idemKey: string;
   requestHash: string;
   number: string;

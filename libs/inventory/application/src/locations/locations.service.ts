@@ -1,39 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import {
   CreateLocationRequest,
-  DomainError,
-  InventoryEvents,
   IdPrefix,
+  InventoryEvents,
   ListLocationsRequest,
   Location,
   LocationCreatedEvent,
   newId,
   Page,
   RequestContext,
+  unwrap,
 } from '@circulate/contracts';
-import { isValidTimeZone } from '@circulate/inventory/domain';
-import { KeyedMutex, OutboxRelay, outboxEvent } from '@circulate/platform/messaging';
-import { LocationRepository } from './location.repository';
+import { LocationRepository } from '@circulate/inventory/data-access';
+import { decideLocationCreation } from '@circulate/inventory/domain';
+import { AggregateWriter, outboxEvent } from '@circulate/platform/messaging';
 
 /** Use cases of locations; the NATS controller is a one-line adapter over these. */
 @Injectable()
 export class LocationsService {
   constructor(
     private readonly locations: LocationRepository,
-    private readonly outbox: OutboxRelay,
-    private readonly locks: KeyedMutex,
+    private readonly writer: AggregateWriter,
   ) {}
 
   async create(ctx: RequestContext, input: CreateLocationRequest): Promise<Location> {
-    const timeZone = input.timeZone ?? 'UTC';
-    if (!isValidTimeZone(timeZone)) throw DomainError.invalid('timeZone', `"${timeZone}" is not an IANA time zone`);
-    const location: Location = {
-      id: newId(IdPrefix.location),
-      name: input.name,
-      code: input.code ?? null,
-      timeZone,
-      createdAt: new Date().toISOString(),
-    };
+    const location = unwrap(decideLocationCreation(input, newId(IdPrefix.location), new Date().toISOString()));
     const event = outboxEvent<LocationCreatedEvent>(
       InventoryEvents.locationCreated,
       ctx.tenantId,
@@ -42,12 +33,7 @@ export class LocationsService {
       { location },
       ctx.requestId,
     );
-    const model = this.locations.mongooseModel;
-    return this.locks.run(OutboxRelay.lockKey(model, location.id), async () => {
-      const stored = await this.locations.insert(ctx.tenantId, location, event);
-      await this.outbox.flush(model as never, location.id);
-      return stored;
-    });
+    return this.writer.create(this.locations, location.id, () => this.locations.insert(ctx.tenantId, location, event));
   }
 
   list(ctx: RequestContext, query: ListLocationsRequest): Promise<Page<Location>> {

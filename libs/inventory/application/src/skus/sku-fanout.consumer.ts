@@ -8,11 +8,9 @@ import {
   SkuEvent,
 } from '@circulate/contracts';
 import { DurableConsumers } from '@circulate/platform/messaging';
-import { StockItemsService } from '../stock-items/stock-items.service';
-import { SkuRepository } from './sku.repository';
-
-/** How long after a SKU event the recovery acts (the request that wrote it normally has done the work). */
-const GRACE_MS = Number(process.env['SKU_FANOUT_GRACE_MS'] ?? 10_000);
+import { ServiceEnv } from '@circulate/platform/nest';
+import { SkuRepository } from '@circulate/inventory/data-access';
+import { SkuFanOut } from './sku-fanout';
 
 /**
  * The safety net of a SKU edit or deletion. The request writes the SKU (with its event, in one
@@ -20,14 +18,16 @@ const GRACE_MS = Number(process.env['SKU_FANOUT_GRACE_MS'] ?? 10_000);
  * leave those snapshots stale. This durable consumer of inventory's own SKU events repeats the
  * second step for whatever is still behind: items below the SKU's version get their snapshot,
  * items still linked to a deleted SKU are unlinked, and the deleted SKU's tombstone is removed.
- * Items already done are skipped, so in the normal case it publishes nothing.
+ * Items already done are skipped, so in the normal case it publishes nothing. It acts
+ * `SKU_FANOUT_GRACE_MS` after the event (the request that wrote it normally has done the work).
  */
 @Injectable()
 export class SkuFanOutConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly consumers: DurableConsumers,
     private readonly skus: SkuRepository,
-    private readonly items: StockItemsService,
+    private readonly items: SkuFanOut,
+    private readonly env: ServiceEnv,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,7 +41,7 @@ export class SkuFanOutConsumer implements OnApplicationBootstrap {
 
   async handle(event: EventEnvelope<SkuEvent>): Promise<void> {
     if (event.type !== InventoryEvents.skuUpdated && event.type !== InventoryEvents.skuDeleted) return;
-    const wait = Date.parse(event.occurredAt) + GRACE_MS - Date.now();
+    const wait = Date.parse(event.occurredAt) + this.env.SKU_FANOUT_GRACE_MS - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const ctx: RequestContext = { tenantId: event.tenantId, role: 'admin', requestId: event.requestId };
     if (event.type === InventoryEvents.skuUpdated) {

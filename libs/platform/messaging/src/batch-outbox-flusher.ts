@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEnvelope } from '@circulate/contracts';
-import { EventPublisher } from '@circulate/platform/messaging';
 import type { Model } from 'mongoose';
+import { EventPublisher } from './event-publisher';
+import { OUTBOX_FIELD, OutboxDocument } from './outbox';
 
 /** The events a caller just wrote into one document's outbox. */
 export interface PendingEvents {
@@ -23,8 +24,9 @@ export class BatchOutboxFlusher {
 
   constructor(private readonly publisher: EventPublisher) {}
 
-  async flush(model: Model<never>, pending: PendingEvents[]): Promise<void> {
-    const m = model as unknown as Model<{ _id: string }>;
+  async flush<TDoc extends OutboxDocument>(model: Model<TDoc>, pending: PendingEvents[]): Promise<void> {
+    const m = model as unknown as Model<OutboxDocument>;
+    const pull = (events: EventEnvelope[]) => ({ $pullAll: { [OUTBOX_FIELD]: events } });
     try {
       for (let i = 0; i < pending.length; i += 100) {
         const chunk = pending.slice(i, i + 100);
@@ -37,11 +39,9 @@ export class BatchOutboxFlusher {
         // `$pullAll` of the whole entries as written: FerretDB v1's `$pull` with a sub-field
         // condition ({ id: { $in } }) matches nothing, which left every entry to the sweeper.
         await m
-          .updateMany(
-            { _id: { $in: chunk.map((p) => p.id) } },
-            { $pullAll: { _outbox: chunk.flatMap((p) => p.events) } } as never,
-            { timestamps: false },
-          )
+          .updateMany({ _id: { $in: chunk.map((p) => p.id) } }, pull(chunk.flatMap((p) => p.events)), {
+            timestamps: false,
+          })
           .exec();
       }
     } catch (err) {

@@ -1,0 +1,3 @@
+export * from './catalog-application.module';
+export * from './listing-commands';
+export * from './listing-queries';

@@ -1,0 +1,3 @@
+const { nodeProject } = require('../../../tools/jest/node-project');
+
+module.exports = nodeProject(__dirname, 'platform-persistence');
