@@ -166,7 +166,7 @@ describe('reservation decider against a brute-force model', () => {
           expect(problems(s)).toEqual([]);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
   });
 });
@@ -298,7 +298,7 @@ describe('reservation decider against a brute-force model: units named by the sh
           expect(problems(s)).toEqual([]);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
   });
 });

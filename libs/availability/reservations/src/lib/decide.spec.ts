@@ -27,6 +27,26 @@ function orderOf(r: ReturnType<typeof exec>) {
 }
 
 describe('reservation decider', () => {
+  it('fits lines of different periods together when one after another they would not (found by the model test)', () => {
+    const s = bikes(3);
+    orderOf(exec(s, { type: 'reserve', orderId: 'ord_1', lines: [line('lst_bike', 6, 7), line('lst_bike', 0, 1)] }));
+    orderOf(exec(s, { type: 'reserve', orderId: 'ord_3', lines: [line('lst_bike', 5, 7)] }));
+    // One bike on day 3, two for days 3-5: only if the day-3 bike is the one booked from day 5.
+    const o = orderOf(
+      exec(s, { type: 'reserve', orderId: 'ord_6', lines: [line('lst_bike', 3, 4), line('lst_bike', 3, 6, 2)] }),
+    );
+    expect(o.allocations).toHaveLength(3);
+    expect(problems(s)).toEqual([]);
+    // A fourth bike for day 3 does not fit by any assignment: refused, nothing kept.
+    const refused = exec(s, {
+      type: 'reserve',
+      orderId: 'ord_7',
+      lines: [line('lst_bike', 3, 4), line('lst_bike', 2, 3)],
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(s.order('ord_7')).toBeUndefined();
+  });
+
   it('reserves all lines of an order or none of them', () => {
     const s = world([unit('ski_b0', 'BIKE'), pool('ski_h', 'HELMET', 1)], {
       lst_bike: simple('BIKE'),

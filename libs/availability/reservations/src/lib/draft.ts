@@ -75,6 +75,17 @@ export class Draft {
     return u;
   }
 
+  /** A point to roll back to with `rollbackTo`. */
+  mark(): { changes: number; undo: number } {
+    return { changes: this.changes.length, undo: this.undo.length };
+  }
+
+  /** Undoes (and forgets) every change made since `mark`. */
+  rollbackTo(mark: { changes: number; undo: number }): void {
+    while (this.undo.length > mark.undo) this.state.applyChange(this.undo.pop()!);
+    this.changes.length = mark.changes;
+  }
+
   rollback(): void {
     for (let i = this.undo.length - 1; i >= 0; i--) this.state.applyChange(this.undo[i]);
     this.undo.length = 0;
