@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, tenantId } from '@circulate/contracts';
+import { defineRpc, DomainError, ErrorCode, tenantId } from '@circulate/contracts';
 import { NatsConnectionService, RpcClient } from '@circulate/platform/messaging';
 import { startTestStack, TestStack } from '@circulate/platform/stack';
 import { connect as netConnect } from 'node:net';
@@ -112,8 +112,9 @@ describe('gateway HTTP layer: body size, content types, URL size', () => {
       try {
         const rpc = new RpcClient({ nc } as unknown as NatsConnectionService, 2000);
         const max = nc.info?.max_payload ?? 1024 * 1024;
+        const oversized = defineRpc<{ name: string }, unknown>('inventory.getSku');
         const err = await rpc
-          .request('inventory.getSku', { tenantId: tenantId('acme'), role: 'admin' }, { name: 'x'.repeat(max) })
+          .call(oversized, { tenantId: tenantId('acme'), role: 'admin' }, { name: 'x'.repeat(max) })
           .then(
             () => undefined,
             (e: unknown) => e,

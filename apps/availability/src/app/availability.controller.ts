@@ -11,7 +11,7 @@ import {
   StockItemSchedule,
   StockItemScheduleRequest,
 } from '@circulate/contracts';
-import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles } from '@circulate/platform/messaging';
 import { ReadModelFeed } from './read-model-feed';
 import { validateCommand } from './reservations/command-validation';
 import { orderIdOf, ReservationsService } from './reservations/reservations.service';
@@ -25,42 +25,36 @@ export class AvailabilityController {
   ) {}
 
   @Handles(AvailabilityCalls.checkAvailability)
-  check(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): Promise<ListingAvailability> {
+  check(ctx: RequestContext, data: ListingAvailabilityRequest): Promise<ListingAvailability> {
     return this.reservations.execute(ctx, 'check', data) as Promise<ListingAvailability>;
   }
 
   @Handles(AvailabilityCalls.calendar)
-  calendar(@RpcCtx() ctx: RequestContext, @RpcData() data: ListingAvailabilityRequest): Promise<ListingCalendar> {
+  calendar(ctx: RequestContext, data: ListingAvailabilityRequest): Promise<ListingCalendar> {
     return this.reservations.execute(ctx, 'calendar', data) as Promise<ListingCalendar>;
   }
 
   @Handles(AvailabilityCalls.stockItemSchedule)
-  schedule(@RpcCtx() ctx: RequestContext, @RpcData() data: StockItemScheduleRequest): Promise<StockItemSchedule> {
+  schedule(ctx: RequestContext, data: StockItemScheduleRequest): Promise<StockItemSchedule> {
     return this.reservations.execute(ctx, 'schedule', data) as Promise<StockItemSchedule>;
   }
 
   /** A reservation command (reply: the order's reservations, or null for the timer's commands). */
   @Handles(AvailabilityCalls.reservationCommand)
-  command(
-    @RpcCtx() ctx: RequestContext,
-    @RpcData() data: ReservationCommandRequest,
-  ): Promise<OrderReservationView | null> {
+  command(ctx: RequestContext, data: ReservationCommandRequest): Promise<OrderReservationView | null> {
     const command = validateCommand((data as { command?: unknown } | null)?.command);
     return this.reservations.execute(ctx, 'command', { command }) as Promise<OrderReservationView | null>;
   }
 
   /** One order's reservations. */
   @Handles(AvailabilityCalls.reservationOf)
-  reservationOf(
-    @RpcCtx() ctx: RequestContext,
-    @RpcData() data: { orderId: string },
-  ): Promise<OrderReservationView | null> {
+  reservationOf(ctx: RequestContext, data: { orderId: string }): Promise<OrderReservationView | null> {
     return this.reservations.execute(ctx, 'of', { orderId: orderIdOf(data) }) as Promise<OrderReservationView | null>;
   }
 
   /** Rebuilds every replica's read model from the streams (admin; the gateway checks the role). */
   @Handles(AvailabilityCalls.rebuildReadModel)
-  rebuild(@RpcCtx() _ctx: RequestContext): Promise<RebuildReport> {
+  rebuild(): Promise<RebuildReport> {
     return this.feed.rebuildAll();
   }
 }

@@ -9,24 +9,24 @@ import {
   InventoryCalls,
 } from '@circulate/contracts';
 import { LocationsService } from '@circulate/inventory/application';
-import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles } from '@circulate/platform/messaging';
 
 @Controller()
 export class LocationsController {
   constructor(private readonly locations: LocationsService) {}
 
   @Handles(InventoryCalls.createLocation)
-  create(@RpcCtx() ctx: RequestContext, @RpcData() data: CreateLocationRequest): Promise<Location> {
+  create(ctx: RequestContext, data: CreateLocationRequest): Promise<Location> {
     return this.locations.create(ctx, data);
   }
 
   @Handles(InventoryCalls.listLocations)
-  list(@RpcCtx() ctx: RequestContext, @RpcData() data: ListLocationsRequest): Promise<Page<Location>> {
+  list(ctx: RequestContext, data: ListLocationsRequest): Promise<Page<Location>> {
     return this.locations.list(ctx, data);
   }
 
   @Handles(InventoryCalls.getLocation)
-  get(@RpcCtx() ctx: RequestContext, @RpcData() data: GetLocationRequest): Promise<Location> {
+  get(ctx: RequestContext, data: GetLocationRequest): Promise<Location> {
     return this.locations.get(ctx, data.id);
   }
 }

@@ -14,7 +14,7 @@ import {
   UnderPerformersRpc,
 } from '@circulate/contracts';
 import { ReportingProjections, ReportsService } from '@circulate/reporting/data-access';
-import { Handles, RpcCtx, RpcData } from '@circulate/platform/messaging';
+import { Handles } from '@circulate/platform/messaging';
 
 @Controller()
 export class ReportsController {
@@ -24,31 +24,22 @@ export class ReportsController {
   ) {}
 
   @Handles(ReportingCalls.stockItems)
-  stockItems(
-    @RpcCtx() ctx: RequestContext,
-    @RpcData() data: StockItemsReportRpc,
-  ): ReportPage<StockItemReportRow> | RenderedReportPage {
+  stockItems(ctx: RequestContext, data: StockItemsReportRpc): ReportPage<StockItemReportRow> | RenderedReportPage {
     return this.reports.stockItems(ctx, data);
   }
 
   @Handles(ReportingCalls.skus)
-  skus(@RpcCtx() ctx: RequestContext, @RpcData() data: SkusReportRpc): ReportPage<SkuReportRow> | RenderedReportPage {
+  skus(ctx: RequestContext, data: SkusReportRpc): ReportPage<SkuReportRow> | RenderedReportPage {
     return this.reports.skus(ctx, data);
   }
 
   @Handles(ReportingCalls.underPerformers)
-  underPerformers(
-    @RpcCtx() ctx: RequestContext,
-    @RpcData() data: UnderPerformersRpc,
-  ): ReportPage<UnderPerformerRow> | RenderedReportPage {
+  underPerformers(ctx: RequestContext, data: UnderPerformersRpc): ReportPage<UnderPerformerRow> | RenderedReportPage {
     return this.reports.underPerformers(ctx, data);
   }
 
   @Handles(ReportingCalls.pools)
-  pools(
-    @RpcCtx() ctx: RequestContext,
-    @RpcData() data: PoolsReportRpc,
-  ): ReportPage<PoolReportRow> | RenderedReportPage {
+  pools(ctx: RequestContext, data: PoolsReportRpc): ReportPage<PoolReportRow> | RenderedReportPage {
     return this.reports.pools(ctx, data);
   }
 

@@ -8,7 +8,7 @@ export * from './keyed-mutex';
 export * from './cluster-leases';
 export * from './durable-consumer';
 export * from './rpc-client';
-export * from './rpc-server';
+export * from './rpc-validation';
 export * from './rpc-handler';
 export * from './rpc-responder';
 export * from './validation-cache';

@@ -127,14 +127,6 @@ export class RpcClient {
     }
   }
 
-  /**
-   * @deprecated Untyped: the reply type is whatever the caller writes. Use `call(def, …)` with a
-   * `defineRpc` definition from libs/contracts; this stays until every caller has moved.
-   */
-  request<TRes, TReq = unknown>(name: string, ctx: RequestContext, data: TReq, timeoutMs?: number): Promise<TRes> {
-    return this.send(name, ctx, data, timeoutMs) as Promise<TRes>;
-  }
-
   /** Every call, timed by name and outcome in `circulate_rpc_duration_seconds{side="client"}`. */
   private send(name: string, ctx: RequestContext, data: unknown, timeoutMs?: number): Promise<unknown> {
     const elapsed = startTimer();

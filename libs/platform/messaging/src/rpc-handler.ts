@@ -13,11 +13,10 @@ export interface RpcRoute {
 
 /**
  * Marks a controller method as the handler of one typed subject, served by RpcServer (a lean
- * NATS subscriber, not Nest's microservice pipeline). The method is `(ctx, data) => reply`:
- * `ctx` is the validated RequestContext, `data` the request validated against the class the
- * method declares (whitelisted, unknown fields refused), exactly as the global pipe did for
- * `@MessagePattern` handlers. It compiles only when the method takes the definition's request
- * type (or less) and answers its reply type:
+ * NATS subscriber). The method is `(ctx, data) => reply`: `ctx` is the validated RequestContext,
+ * `data` the request validated against the class the method declares (whitelisted, unknown
+ * fields refused). It compiles only when the method takes the definition's request type (or
+ * less) and answers its reply type:
  *
  *     @Handles(AvailabilityCalls.checkAvailability)
  *     check(ctx: RequestContext, data: ListingAvailabilityRequest): ListingAvailability { … }
@@ -40,3 +39,11 @@ export function Handles<TReq, TRes>(def: RpcDef<TReq, TRes>) {
 export function rpcRoutesOf(type: unknown): RpcRoute[] {
   return (Reflect.getMetadata(HANDLES, type as object) as RpcRoute[] | undefined) ?? [];
 }
+
+/**
+ * @deprecated Labels that do nothing: `@Handles` methods get `(ctx, data)` by position from
+ * RpcServer, which validates both. Kept only while apps/orders still labels its parameters.
+ */
+export const RpcCtx = (): ParameterDecorator => () => undefined;
+/** @deprecated See `RpcCtx`. */
+export const RpcData = (): ParameterDecorator => () => undefined;

@@ -25,7 +25,7 @@ import { JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
 import { recordRpc } from './metrics';
 import { NatsConnectionService } from './nats-connection';
 import { rpcRoutesOf } from './rpc-handler';
-import { errorPayloadOf, rpcValidationPipe, validationError } from './rpc-server';
+import { errorPayloadOf, rpcValidationPipe, validationError } from './rpc-validation';
 import { memoiseValidationMetadata } from './validation-cache';
 
 export const RPC_SERVICE = Symbol('RPC_SERVICE');
@@ -72,7 +72,7 @@ export function requestContextOf(raw: unknown): RequestContext {
   return instance;
 }
 
-/** Nest's ValidationPipe with the services' options: the very checks `@MessagePattern` handlers had. */
+/** Nest's ValidationPipe with the services' options (`rpcValidationPipe`). */
 const dataPipe = rpcValidationPipe();
 
 /**

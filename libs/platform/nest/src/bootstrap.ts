@@ -1,49 +1,26 @@
-import { INestMicroservice, Type } from '@nestjs/common';
+import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { queueGroup, ServiceName } from '@circulate/contracts';
-import {
-  metricsContentType,
-  metricsText,
-  RpcErrorFilter,
-  rpcValidationPipe,
-  startProcessMetrics,
-} from '@circulate/platform/messaging';
+import { metricsContentType, metricsText, startProcessMetrics } from '@circulate/platform/messaging';
 import { Logger } from 'nestjs-pino';
 import { createServer } from 'node:http';
 import { InvalidEnvironmentError, ServiceEnv } from './env';
 import { checksOf, HealthProbe } from './health';
-import { RpcLoggingInterceptor } from './rpc-logging.interceptor';
 
 /**
- * Starts one service as a NATS microservice in its queue group (replicas share the load),
- * with validation on receipt, contract errors on the way out and graceful shutdown. `@Handles`
- * methods are served by RpcServer (MessagingModule, `serveRpc`); Nest's transport and its
- * pipe, filter and interceptor below serve only `@MessagePattern` handlers, until none is left.
+ * Starts one service: its module as a Nest application context, whose `@Handles` methods
+ * RpcServer (MessagingModule, `serveRpc`) serves on NATS in the service's queue group (replicas
+ * share the load), validating on receipt and answering contract errors; graceful shutdown.
  */
 export async function bootstrapService(
   service: ServiceName,
   moduleFactory: (env: ServiceEnv) => Type<unknown>,
   env: ServiceEnv,
-): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(moduleFactory(env), {
-    transport: Transport.NATS,
-    options: {
-      servers: env.NATS_URL.split(','),
-      queue: queueGroup(service),
-      name: `circulate-${service}-server`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
-    },
-    bufferLogs: true,
-  });
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(moduleFactory(env), { bufferLogs: true });
   startProcessMetrics(service);
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(rpcValidationPipe());
-  app.useGlobalFilters(new RpcErrorFilter());
-  app.useGlobalInterceptors(new RpcLoggingInterceptor());
   app.enableShutdownHooks();
-  await app.listen();
   app.get(Logger).log(`${service} service listening on NATS (${queueGroup(service)})`);
   if (env.HEALTH_PORT > 0) serveHealth(service, app, env.HEALTH_PORT);
   return app;
@@ -55,7 +32,7 @@ export async function bootstrapService(
  * (terminus's answer: `status`, `info`, `error`, `details`, plus `checks` name → up/down; 503
  * naming what is down), and `/metrics` (Prometheus text format).
  */
-function serveHealth(service: ServiceName, app: INestMicroservice, port: number): void {
+function serveHealth(service: ServiceName, app: INestApplicationContext, port: number): void {
   const probe = app.get(HealthProbe);
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {

@@ -1,6 +1,5 @@
 export * from './env';
 export * from './logging';
-export * from './rpc-logging.interceptor';
 export * from './health';
 export * from './bootstrap';
 export * from './service-module';

@@ -11,8 +11,10 @@ import type { LoggedDecision } from './reservation-log';
  * state and yields the same events.
  */
 
-type RsvRow = ['r', string, string, number, string, string, number, number, number, string];
-type OrderRow = ['o', string, unknown, string, number | null, number | null, number, number];
+type Rsv = Extract<StateRecord, { kind: 'rsv' }>;
+type Order = Extract<StateRecord, { kind: 'order' }>;
+type RsvRow = ['r', string, string, number, string, string, number, number, number, Rsv['status']];
+type OrderRow = ['o', string, Order['lines'], Order['state'], number | null, number | null, number, number];
 type ShortRow = ['s', string, string, number, number, number];
 export type RecordRow = RsvRow | OrderRow | ShortRow;
 type ChangeRow = RecordRow | ['d', string];
@@ -47,14 +49,14 @@ export function rowRecord(row: RecordRow): StateRecord {
         quantity: row[6],
         start: row[7],
         end: row[8],
-        status: row[9] as 'held',
+        status: row[9],
       };
     case 'o':
       return {
         kind: 'order',
         id: row[1],
-        lines: row[2] as never,
-        state: row[3] as 'active',
+        lines: row[2],
+        state: row[3],
         holdUntil: row[4],
         end: row[5],
         nextRsv: row[6],
