@@ -1,32 +1,17 @@
 import { Controller } from '@nestjs/common';
-import {
-  CreateLocationRequest,
-  GetLocationRequest,
-  ListLocationsRequest,
-  Location,
-  Page,
-  RequestContext,
-  InventoryCalls,
-} from '@circulate/contracts';
+import { InventoryCalls } from '@circulate/contracts';
 import { LocationsService } from '@circulate/inventory/application';
-import { Handles } from '@circulate/platform/messaging';
+import { rpcHandlers } from '@circulate/platform/messaging';
 
 @Controller()
 export class LocationsController {
-  constructor(private readonly locations: LocationsService) {}
+  readonly rpc;
 
-  @Handles(InventoryCalls.createLocation)
-  create(ctx: RequestContext, data: CreateLocationRequest): Promise<Location> {
-    return this.locations.create(ctx, data);
-  }
-
-  @Handles(InventoryCalls.listLocations)
-  list(ctx: RequestContext, data: ListLocationsRequest): Promise<Page<Location>> {
-    return this.locations.list(ctx, data);
-  }
-
-  @Handles(InventoryCalls.getLocation)
-  get(ctx: RequestContext, data: GetLocationRequest): Promise<Location> {
-    return this.locations.get(ctx, data.id);
+  constructor(locations: LocationsService) {
+    this.rpc = rpcHandlers(InventoryCalls, {
+      createLocation: (ctx, d) => locations.create(ctx, d),
+      listLocations: (ctx, d) => locations.list(ctx, d),
+      getLocation: (ctx, d) => locations.get(ctx, d.id),
+    });
   }
 }

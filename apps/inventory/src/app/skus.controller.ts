@@ -1,44 +1,22 @@
 import { Controller } from '@nestjs/common';
-import {
-  CreateSkuRequest,
-  InventoryCalls,
-  ListSkusRequest,
-  Page,
-  RequestContext,
-  Sku,
-  SkuIdRequest,
-  UpdateSkuRequest,
-} from '@circulate/contracts';
+import { InventoryCalls } from '@circulate/contracts';
 import { SkusService } from '@circulate/inventory/application';
-import { Handles } from '@circulate/platform/messaging';
+import { rpcHandlers } from '@circulate/platform/messaging';
 
 @Controller()
 export class SkusController {
-  constructor(private readonly skus: SkusService) {}
+  readonly rpc;
 
-  @Handles(InventoryCalls.createSku)
-  create(ctx: RequestContext, data: CreateSkuRequest): Promise<Sku> {
-    return this.skus.create(ctx, data);
-  }
-
-  @Handles(InventoryCalls.listSkus)
-  list(ctx: RequestContext, data: ListSkusRequest): Promise<Page<Sku>> {
-    return this.skus.list(ctx, data);
-  }
-
-  @Handles(InventoryCalls.getSku)
-  get(ctx: RequestContext, data: SkuIdRequest): Promise<Sku> {
-    return this.skus.get(ctx, data.id);
-  }
-
-  @Handles(InventoryCalls.updateSku)
-  update(ctx: RequestContext, data: UpdateSkuRequest): Promise<Sku> {
-    return this.skus.update(ctx, data);
-  }
-
-  @Handles(InventoryCalls.deleteSku)
-  async delete(ctx: RequestContext, data: SkuIdRequest): Promise<{ deleted: true }> {
-    await this.skus.delete(ctx, data.id);
-    return { deleted: true };
+  constructor(skus: SkusService) {
+    this.rpc = rpcHandlers(InventoryCalls, {
+      createSku: (ctx, d) => skus.create(ctx, d),
+      listSkus: (ctx, d) => skus.list(ctx, d),
+      getSku: (ctx, d) => skus.get(ctx, d.id),
+      updateSku: (ctx, d) => skus.update(ctx, d),
+      deleteSku: async (ctx, d) => {
+        await skus.delete(ctx, d.id);
+        return { deleted: true as const };
+      },
+    });
   }
 }

@@ -12,9 +12,18 @@ import { AvailabilityRpc } from './subjects';
 
 /** The availability service's subjects with their request and reply types (`RpcClient.call`, `@Handles`). */
 export const AvailabilityCalls = {
-  checkAvailability: defineRpc<ListingAvailabilityRequest, ListingAvailability>(AvailabilityRpc.checkAvailability),
-  calendar: defineRpc<ListingAvailabilityRequest, ListingCalendar>(AvailabilityRpc.calendar),
-  stockItemSchedule: defineRpc<StockItemScheduleRequest, StockItemSchedule>(AvailabilityRpc.stockItemSchedule),
+  checkAvailability: defineRpc<ListingAvailabilityRequest, ListingAvailability>(
+    AvailabilityRpc.checkAvailability,
+    ListingAvailabilityRequest,
+  ),
+  calendar: defineRpc<ListingAvailabilityRequest, ListingCalendar>(
+    AvailabilityRpc.calendar,
+    ListingAvailabilityRequest,
+  ),
+  stockItemSchedule: defineRpc<StockItemScheduleRequest, StockItemSchedule>(
+    AvailabilityRpc.stockItemSchedule,
+    StockItemScheduleRequest,
+  ),
   rebuildReadModel: defineRpc<Record<string, never>, RebuildReport>(AvailabilityRpc.rebuildReadModel),
   reservationCommand: defineRpc<ReservationCommandRequest, OrderReservationView | null>(
     AvailabilityRpc.reservationCommand,

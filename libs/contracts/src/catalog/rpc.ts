@@ -14,11 +14,11 @@ import { CatalogRpc } from './subjects';
 
 /** The catalog service's subjects with their request and reply types (`RpcClient.call`, `@Handles`). */
 export const CatalogCalls = {
-  createListing: defineRpc<CreateListingRequest, Listing>(CatalogRpc.createListing),
-  listListings: defineRpc<ListListingsRequest, Page<Listing>>(CatalogRpc.listListings),
-  getListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.getListing),
-  getListingBySlug: defineRpc<GetListingBySlugRequest, Listing>(CatalogRpc.getListingBySlug),
-  updateListing: defineRpc<UpdateListingRequest, Listing>(CatalogRpc.updateListing),
-  archiveListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.archiveListing),
-  priceListing: defineRpc<PriceListingRequest, PriceQuote>(CatalogRpc.priceListing),
+  createListing: defineRpc<CreateListingRequest, Listing>(CatalogRpc.createListing, CreateListingRequest),
+  listListings: defineRpc<ListListingsRequest, Page<Listing>>(CatalogRpc.listListings, ListListingsRequest),
+  getListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.getListing, GetListingRequest),
+  getListingBySlug: defineRpc<GetListingBySlugRequest, Listing>(CatalogRpc.getListingBySlug, GetListingBySlugRequest),
+  updateListing: defineRpc<UpdateListingRequest, Listing>(CatalogRpc.updateListing, UpdateListingRequest),
+  archiveListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.archiveListing, GetListingRequest),
+  priceListing: defineRpc<PriceListingRequest, PriceQuote>(CatalogRpc.priceListing, PriceListingRequest),
 } as const;

@@ -13,13 +13,13 @@ import { OrdersRpc } from './subjects';
 
 /** The orders service's subjects with their request and reply types (`RpcClient.call`, `@Handles`). */
 export const OrdersCalls = {
-  createOrder: defineRpc<CreateOrderRequest, Order>(OrdersRpc.createOrder),
-  getOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.getOrder),
-  listOrders: defineRpc<ListOrdersRequest, Page<Order>>(OrdersRpc.listOrders),
-  confirmOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.confirmOrder),
-  cancelOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.cancelOrder),
-  extendOrder: defineRpc<ExtendOrderRequest, Order>(OrdersRpc.extendOrder),
-  handOut: defineRpc<HandOutRequest, Order>(OrdersRpc.handOut),
-  returnUnits: defineRpc<ReturnRequest, Order>(OrdersRpc.returnUnits),
-  completeOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.completeOrder),
+  createOrder: defineRpc<CreateOrderRequest, Order>(OrdersRpc.createOrder, CreateOrderRequest),
+  getOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.getOrder, OrderIdRequest),
+  listOrders: defineRpc<ListOrdersRequest, Page<Order>>(OrdersRpc.listOrders, ListOrdersRequest),
+  confirmOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.confirmOrder, OrderIdRequest),
+  cancelOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.cancelOrder, OrderIdRequest),
+  extendOrder: defineRpc<ExtendOrderRequest, Order>(OrdersRpc.extendOrder, ExtendOrderRequest),
+  handOut: defineRpc<HandOutRequest, Order>(OrdersRpc.handOut, HandOutRequest),
+  returnUnits: defineRpc<ReturnRequest, Order>(OrdersRpc.returnUnits, ReturnRequest),
+  completeOrder: defineRpc<OrderIdRequest, Order>(OrdersRpc.completeOrder, OrderIdRequest),
 } as const;

@@ -24,12 +24,14 @@ type Rendered<T> = T & { render: ReportRenderFormat };
 export const ReportingCalls = {
   stockItems: defineRpc<StockItemsReportRpc, ReportPage<StockItemReportRow> | RenderedReportPage>(
     ReportingRpc.stockItems,
+    StockItemsReportRpc,
   ),
-  skus: defineRpc<SkusReportRpc, ReportPage<SkuReportRow> | RenderedReportPage>(ReportingRpc.skus),
+  skus: defineRpc<SkusReportRpc, ReportPage<SkuReportRow> | RenderedReportPage>(ReportingRpc.skus, SkusReportRpc),
   underPerformers: defineRpc<UnderPerformersRpc, ReportPage<UnderPerformerRow> | RenderedReportPage>(
     ReportingRpc.underPerformers,
+    UnderPerformersRpc,
   ),
-  pools: defineRpc<PoolsReportRpc, ReportPage<PoolReportRow> | RenderedReportPage>(ReportingRpc.pools),
+  pools: defineRpc<PoolsReportRpc, ReportPage<PoolReportRow> | RenderedReportPage>(ReportingRpc.pools, PoolsReportRpc),
   rendered: {
     stockItems: defineRpc<Rendered<StockItemsReportRpc>, RenderedReportPage>(ReportingRpc.stockItems),
     skus: defineRpc<Rendered<SkusReportRpc>, RenderedReportPage>(ReportingRpc.skus),

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { RpcDef, RpcHandlerFn } from '@circulate/contracts';
+import { RequestContext, RpcDef, RpcHandlerFn } from '@circulate/contracts';
 
 const HANDLES = 'circulate:rpc:handles';
 
@@ -7,7 +7,7 @@ const HANDLES = 'circulate:rpc:handles';
 export interface RpcRoute {
   def: RpcDef<unknown, unknown>;
   method: string;
-  /** The class the method declares for its request (design:paramtypes[1]), validated on receipt. */
+  /** The request's class (the definition's, else the method's design:paramtypes[1]), validated on receipt. */
   dataType?: unknown;
 }
 
@@ -30,7 +30,7 @@ export function Handles<TReq, TRes>(def: RpcDef<TReq, TRes>) {
     const method = String(key);
     const params = (Reflect.getMetadata('design:paramtypes', target, key) as unknown[] | undefined) ?? [];
     const routes: RpcRoute[] = [...rpcRoutesOf(target.constructor)];
-    routes.push({ def: def as RpcDef<unknown, unknown>, method, dataType: params[1] });
+    routes.push({ def: def as RpcDef<unknown, unknown>, method, dataType: def.request ?? params[1] });
     Reflect.defineMetadata(HANDLES, routes, target.constructor);
   };
 }
@@ -47,3 +47,36 @@ export function rpcRoutesOf(type: unknown): RpcRoute[] {
 export const RpcCtx = (): ParameterDecorator => () => undefined;
 /** @deprecated See `RpcCtx`. */
 export const RpcData = (): ParameterDecorator => () => undefined;
+
+/** One subject answered by a function: what `rpcHandlers` builds and RpcServer serves. */
+export interface RpcBinding {
+  def: RpcDef<unknown, unknown>;
+  handler: (ctx: RequestContext, data: unknown) => unknown;
+}
+
+/** For each definition of `calls`, at most one handler of its request and reply types. */
+export type RpcHandlerTable<C> = {
+  [K in keyof C]?: C[K] extends RpcDef<infer TReq, infer TRes> ? RpcHandlerFn<TReq, TRes> : never;
+};
+
+/**
+ * A controller's handlers as a table over a service's definitions, one line each: the request
+ * is validated on receipt against the definition's class, and each function compiles only
+ * with the definition's request and reply types (`ctx` and `data` are typed by it). Expose
+ * the result as the controller's `rpc` field:
+ *
+ *     readonly rpc = rpcHandlers(InventoryCalls, { getSku: (ctx, d) => this.skus.get(ctx, d.id) });
+ */
+export function rpcHandlers<C extends Record<string, unknown>>(calls: C, table: RpcHandlerTable<C>): RpcBinding[] {
+  return Object.entries(table).map(([key, handler]) => {
+    const def = calls[key] as RpcDef<unknown, unknown> | undefined;
+    if (!def?.name) throw new Error(`rpcHandlers: no definition ${key}`);
+    return { def, handler: handler as RpcBinding['handler'] };
+  });
+}
+
+/** The `rpcHandlers` bindings of a controller instance (its `rpc` field), if any. */
+export function rpcBindingsOf(instance: unknown): RpcBinding[] {
+  const rpc = (instance as { rpc?: unknown } | null)?.rpc;
+  return Array.isArray(rpc) ? (rpc as RpcBinding[]) : [];
+}

@@ -5,7 +5,7 @@
  */
 import { defineRpc, RequestContext } from '@circulate/contracts';
 import type { RpcClient } from './rpc-client';
-import { Handles } from './rpc-handler';
+import { Handles, rpcHandlers } from './rpc-handler';
 
 interface Req {
   id: string;
@@ -59,3 +59,13 @@ export async function callers(rpc: RpcClient, ctx: RequestContext): Promise<numb
   // @ts-expect-error the reply has no such field
   return res.quantity + res.count;
 }
+
+export const tables = {
+  fits: rpcHandlers({ def }, { def: (_ctx, data) => ({ quantity: data.id.length }) }),
+  // @ts-expect-error the reply is not the definition's
+  wrongReply: rpcHandlers({ def }, { def: () => ({ count: 1 }) }),
+  // @ts-expect-error the request has no such field
+  wrongRequest: rpcHandlers({ def }, { def: (_ctx, data) => ({ quantity: data.sku.length }) }),
+  // @ts-expect-error no such definition
+  unknown: rpcHandlers({ def }, { other: () => ({ quantity: 1 }) }),
+};

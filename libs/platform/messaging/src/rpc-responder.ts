@@ -24,7 +24,7 @@ import { validateSync } from 'class-validator';
 import { JSONCodec, Msg, NatsConnection, Subscription } from 'nats';
 import { recordRpc } from './metrics';
 import { NatsConnectionService } from './nats-connection';
-import { rpcRoutesOf } from './rpc-handler';
+import { RpcBinding, rpcBindingsOf, rpcRoutesOf } from './rpc-handler';
 import { errorPayloadOf, rpcValidationPipe, validationError } from './rpc-validation';
 import { memoiseValidationMetadata } from './validation-cache';
 
@@ -92,13 +92,12 @@ interface Route {
 }
 
 /**
- * Serves every `@Handles` method of the app's controllers straight on NATS: one subscription
- * per subject in the service's queue group (replicas share the load), and per message one
- * decode, a cheap envelope check, the request's validation, the handler, one reply publish,
- * and a debug log line with the request id. It replaces Nest's microservice pipeline (pattern
- * routing, pipes, interceptors, filters, rxjs), which cost most of a service's CPU per call;
- * the wire format (`{ pattern, data: { ctx, data }, id }` → `{ response | err, id }`) and the
- * failure shape (contract error payloads; anything else logged and INTERNAL) are unchanged.
+ * Serves the app's controllers straight on NATS (their `rpcHandlers` table, or `@Handles`
+ * methods): one subscription per subject in the service's queue group (replicas share the
+ * load), and per message one decode, a cheap envelope check, the request's validation, the
+ * handler, one reply publish, and a debug log line with the request id. The wire format is
+ * Nest's NATS transport's (`{ pattern, data: { ctx, data }, id }` → `{ response | err, id }`);
+ * failures are contract error payloads (anything else is logged and answered INTERNAL).
  */
 @Injectable()
 export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -125,14 +124,21 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || !wrapper.metatype) continue;
-      for (const r of rpcRoutesOf(wrapper.metatype)) {
-        const subject = rpcSubject(r.def.name);
-        if (seen.has(subject)) throw new Error(`two handlers for ${r.def.name}`);
+      const bindings: (RpcBinding & { dataType: unknown })[] = [
+        ...rpcRoutesOf(wrapper.metatype).map((r) => ({
+          def: r.def,
+          handler: (instance[r.method] as RpcBinding['handler']).bind(instance),
+          dataType: r.dataType,
+        })),
+        ...rpcBindingsOf(instance).map((b) => ({ ...b, dataType: b.def.request })),
+      ];
+      for (const b of bindings) {
+        const subject = rpcSubject(b.def.name);
+        if (seen.has(subject)) throw new Error(`two handlers for ${b.def.name}`);
         seen.add(subject);
-        const fn = instance[r.method] as Route['handler'];
-        const route: Route = { subject, name: r.def.name, handler: fn.bind(instance), dataType: r.dataType };
-        // Its own connection, as Nest's transport had: requests and replies do not wait in one
-        // socket behind the service's JetStream and key-value traffic (a SKU fan-out's, say).
+        const route: Route = { subject, name: b.def.name, handler: b.handler, dataType: b.dataType };
+        // Its own connection: requests and replies do not wait in one socket behind the
+        // service's JetStream and key-value traffic (a SKU fan-out's, say).
         nc ??= await this.nats.dedicated('rpc');
         this.subscriptions.push(
           nc.subscribe(subject, { queue, callback: (_err, msg) => void this.handle(route, msg) }),

@@ -1,6 +1,6 @@
 /**
  * Typed RPC end to end over a real NATS: RpcClient.call / tryCall against RpcServer serving
- * `@Handles` methods of a Nest controller (no gateway, no microservice transport).
+ * `@Handles` methods and `rpcHandlers` tables of Nest controllers (no gateway, no microservice transport).
  */
 import { Controller } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -19,7 +19,7 @@ import { IsInt, IsString, Min } from 'class-validator';
 import { JSONCodec } from 'nats';
 import { NatsConnectionService } from './nats-connection';
 import { RpcClient } from './rpc-client';
-import { Handles } from './rpc-handler';
+import { Handles, rpcHandlers } from './rpc-handler';
 import { RPC_SERVICE, RpcServer } from './rpc-responder';
 
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -47,7 +47,19 @@ const Calls = {
   bug: defineRpc<Record<string, never>, never>('test.rpc.bug.v1'),
   slow: defineRpc<Record<string, never>, { done: true }>('test.rpc.slow.v1'),
   nobody: defineRpc<Record<string, never>, { never: true }>('test.rpc.nobody.v1'),
+  /** Served by an `rpcHandlers` table: validated against the definition's class. */
+  tabled: defineRpc<ReserveRequest, Reserved>('test.rpc.tabled.v1', ReserveRequest),
 };
+
+function tableController(replica: string) {
+  @Controller()
+  class TestRpcTable {
+    readonly rpc = rpcHandlers(Calls, {
+      tabled: (ctx, data) => ({ ...ctx, ...data, isInstance: data instanceof ReserveRequest, replica }),
+    });
+  }
+  return TestRpcTable;
+}
 
 function controller(replica: string) {
   @Controller()
@@ -90,7 +102,7 @@ describe('typed RPC: RpcClient.call against RpcServer (real NATS)', () => {
     connections.push(nats);
     const module = await Test.createTestingModule({
       imports: [DiscoveryModule],
-      controllers: [controller(name)],
+      controllers: [controller(name), tableController(name)],
       providers: [
         { provide: NatsConnectionService, useValue: nats },
         { provide: RPC_SERVICE, useValue: 'inventory' },
@@ -131,6 +143,17 @@ describe('typed RPC: RpcClient.call against RpcServer (real NATS)', () => {
     expect(result.error.code).toBe(ErrorCode.VALIDATION_FAILED);
     expect(result.error.errors?.map((e) => e.field).sort()).toEqual(['extra', 'quantity', 'sku']);
     await expect(rpc.call(Calls.reserve, ctx, bad)).rejects.toMatchObject({ code: ErrorCode.VALIDATION_FAILED });
+  });
+
+  it("an rpcHandlers table: a validated instance of the definition's class, and a bad request refused by field", async () => {
+    const reply = await rpc.call(Calls.tabled, ctx, { sku: 'BIKE', quantity: 2 });
+    expect(reply).toMatchObject({ tenantId: 'acme', requestId: 'req-1', sku: 'BIKE', quantity: 2, isInstance: true });
+    const bad = { sku: 7, quantity: 0 } as unknown as ReserveRequest;
+    const result = await rpc.tryCall(Calls.tabled, ctx, bad);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(result.error.errors?.map((e) => e.field).sort()).toEqual(['quantity', 'sku']);
   });
 
   it('refuses a bad context naming ctx.<field>', async () => {
