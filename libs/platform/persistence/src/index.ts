@@ -1,2 +1,3 @@
 export * from './persistence.module';
 export * from './tenant-repository';
+export * from './aggregate-doc';

@@ -1,25 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type {
-  EventEnvelope,
-  FulfillmentRule,
-  ListingChannels,
-  ListingStatus,
-  PriceTable,
-  VariantAxis,
-  TenantId,
-} from '@circulate/contracts';
+import { StampedAggregateDoc } from '@circulate/platform/persistence';
+import type { FulfillmentRule, ListingChannels, ListingStatus, PriceTable, VariantAxis } from '@circulate/contracts';
 import { Schema as MongooseSchema } from 'mongoose';
 
 // minimize: false keeps empty objects (`seo: {}`, `attributes: {}`) as the client sent them.
 // Timestamps are set by the repository: the outbox relay's own write must not move `updatedAt`.
 @Schema({ collection: 'listings', timestamps: false, versionKey: false, minimize: false })
-export class ListingDoc {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
-  @Prop({ type: String, required: true })
-  tenantId!: TenantId;
-
+export class ListingDoc extends StampedAggregateDoc {
   @Prop({ required: true })
   name!: string;
 
@@ -52,18 +39,6 @@ export class ListingDoc {
 
   @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
   fulfillmentRules!: FulfillmentRule[];
-
-  @Prop({ required: true, default: 1 })
-  version!: number;
-
-  @Prop({ type: [Object], default: [] })
-  _outbox!: EventEnvelope[];
-
-  @Prop({ type: Date, required: true })
-  createdAt!: Date;
-
-  @Prop({ type: Date, required: true })
-  updatedAt!: Date;
 }
 
 export const ListingSchema = SchemaFactory.createForClass(ListingDoc);

@@ -1,14 +1,8 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { EventEnvelope, TenantId } from '@circulate/contracts';
+import { AggregateDoc } from '@circulate/platform/persistence';
 
 @Schema({ collection: 'locations', timestamps: true, versionKey: false })
-export class LocationDoc {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
-  @Prop({ type: String, required: true, index: true })
-  tenantId!: TenantId;
-
+export class LocationDoc extends AggregateDoc {
   @Prop({ required: true })
   name!: string;
 
@@ -21,15 +15,6 @@ export class LocationDoc {
 
   @Prop({ required: true, default: 'UTC' })
   timeZone!: string;
-
-  @Prop({ required: true, default: 1 })
-  version!: number;
-
-  @Prop({ type: [Object], default: [] })
-  _outbox!: EventEnvelope[];
-
-  createdAt!: Date;
-  updatedAt!: Date;
 }
 
 export const LocationSchema = SchemaFactory.createForClass(LocationDoc);

@@ -1,14 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { Attributes, EventEnvelope, Money, TenantId } from '@circulate/contracts';
+import { AggregateDoc } from '@circulate/platform/persistence';
+import type { Attributes, Money } from '@circulate/contracts';
 
 @Schema({ collection: 'skus', timestamps: true, versionKey: false, minimize: false })
-export class SkuDoc {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
-  @Prop({ type: String, required: true, index: true })
-  tenantId!: TenantId;
-
+export class SkuDoc extends AggregateDoc {
   /** Unique per tenant. A deleted SKU's tombstone carries `~deleted~<id>` so the code is free again. */
   @Prop({ required: true })
   code!: string;
@@ -31,15 +26,6 @@ export class SkuDoc {
   /** Set while a deletion is being carried out (tombstone); such a SKU no longer exists for readers. */
   @Prop({ type: Date, required: false })
   deletedAt?: Date;
-
-  @Prop({ required: true, default: 1 })
-  version!: number;
-
-  @Prop({ type: [Object], default: [] })
-  _outbox!: EventEnvelope[];
-
-  createdAt!: Date;
-  updatedAt!: Date;
 }
 
 export const SkuSchema = SchemaFactory.createForClass(SkuDoc);

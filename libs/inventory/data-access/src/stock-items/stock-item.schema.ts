@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { AggregateDoc } from '@circulate/platform/persistence';
 import type {
-  EventEnvelope,
   LedgerEntry,
   StockItemOverridesShape,
   StockItemState,
@@ -15,13 +15,7 @@ import type {
  * ledger entry and its outbox events are one atomic document write (no transactions needed).
  */
 @Schema({ collection: 'stock_items', timestamps: true, versionKey: false, minimize: false })
-export class StockItemDoc {
-  @Prop({ type: String, required: true })
-  _id!: string;
-
-  @Prop({ type: String, required: true, index: true })
-  tenantId!: TenantId;
-
+export class StockItemDoc extends AggregateDoc {
   @Prop({ type: String, default: null })
   skuId!: string | null;
 
@@ -64,21 +58,12 @@ export class StockItemDoc {
   @Prop({ type: [String], default: [] })
   appliedKeys!: string[];
 
-  @Prop({ required: true, default: 1 })
-  version!: number;
-
   /**
    * Version of the linked SKU that the item's last snapshot event reflects (0: none). A SKU edit
    * re-publishes the snapshots of linked items below its version, so re-running it is harmless.
    */
   @Prop({ type: Number, default: 0 })
   skuVersion!: number;
-
-  @Prop({ type: [Object], default: [] })
-  _outbox!: EventEnvelope[];
-
-  createdAt!: Date;
-  updatedAt!: Date;
 }
 
 export const StockItemSchema = SchemaFactory.createForClass(StockItemDoc);
