@@ -9,6 +9,7 @@ export * from './common/pagination';
 export * from './common/money';
 export * from './common/nested';
 export * from './common/time';
+export * from './common/id-field';
 export * from './inventory';
 export * from './catalog';
 export * from './availability';

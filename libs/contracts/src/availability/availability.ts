@@ -1,12 +1,12 @@
-import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsObject, IsOptional } from 'class-validator';
+import { IsId } from '../common/id-field';
 
 /**
  * The query string travels as received; the availability service validates it (it alone knows
  * the listing's variant axes, its locations and time zones), naming the offending field.
  */
 export class ListingAvailabilityRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 
   @IsObject()
@@ -14,8 +14,7 @@ export class ListingAvailabilityRequest {
 }
 
 export class StockItemScheduleRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 
   @IsOptional()

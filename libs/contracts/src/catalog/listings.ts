@@ -19,6 +19,7 @@ import {
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
+import { IsId } from '../common/id-field';
 import { PageQuery } from '../common/pagination';
 import type { Money } from '../common/money';
 import { IsNestedObject, IsNestedObjectArray } from '../common/nested';
@@ -203,8 +204,7 @@ export class RateInput {
 export class PriceTableInput {
   /** Send back an existing table's id to keep it; new tables get one (`prt_…`). */
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id?: string;
 
   @IsString()
@@ -260,8 +260,7 @@ export class RuleMatchInput {
 export class RuleInput {
   /** Send back an existing rule's id to keep it; new rules get one (`rul_…`). */
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id?: string;
 
   @IsInt({ message: 'quantity must be a whole number' })
@@ -359,14 +358,12 @@ export class UpdateListingBody extends ListingCommonFields {
 
 /** The RPC form of a PATCH: the body plus the id from the path. */
 export class UpdateListingRequest extends UpdateListingBody {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
 export class GetListingRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
@@ -390,8 +387,7 @@ export class ListListingsRequest extends PageQuery {
 /** GET /listings/{id}/price query. */
 export class PriceQuery {
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   priceTableId?: string;
 
   @IsOptional()
@@ -419,8 +415,7 @@ export class PriceQuery {
 }
 
 export class PriceListingRequest extends PriceQuery {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 

@@ -1,4 +1,5 @@
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsId } from '../common/id-field';
 import { PageQuery } from '../common/pagination';
 
 export class CreateLocationRequest {
@@ -14,16 +15,14 @@ export class CreateLocationRequest {
 
   /** IANA time zone of the location, used for calendars (default UTC). */
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   timeZone?: string;
 }
 
 export class ListLocationsRequest extends PageQuery {}
 
 export class GetLocationRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 

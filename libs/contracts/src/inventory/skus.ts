@@ -8,6 +8,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { IsId } from '../common/id-field';
 import { Money } from '../common/money';
 import { IsNestedObject } from '../common/nested';
 import { PageQuery } from '../common/pagination';
@@ -96,8 +97,7 @@ export class UpdateSkuFields {
 
 /** The RPC payload: the SKU's id (from the path) and the fields to change. */
 export class UpdateSkuRequest extends UpdateSkuFields {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
@@ -116,8 +116,7 @@ export class ListSkusRequest extends PageQuery {
 }
 
 export class SkuIdRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 

@@ -14,6 +14,7 @@ import {
   MinLength,
   NotEquals,
 } from 'class-validator';
+import { IsId } from '../common/id-field';
 import { Money } from '../common/money';
 import { IsNestedObject } from '../common/nested';
 import { PageQuery } from '../common/pagination';
@@ -94,8 +95,7 @@ export class CreateStockItemRequest {
   quantity?: number;
 
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   skuId?: string;
 
   /** Unique across every stock item of the tenant. Absent: the item's id becomes its internal code. */
@@ -103,8 +103,7 @@ export class CreateStockItemRequest {
   @IsCodeList(MAX_CODES_PER_ITEM)
   codes?: string[];
 
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   locationId!: string;
 
   @IsOptional()
@@ -119,12 +118,10 @@ export class CreateStockItemRequest {
 }
 
 export class BatchRegisterRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   skuId!: string;
 
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   locationId!: string;
 
   @IsInt()
@@ -156,8 +153,7 @@ export class UpdateStockItemFields {
   condition?: string;
 
   @IsPresentOrAbsent()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   locationId?: string;
 
   @IsPresentOrAbsent()
@@ -184,20 +180,17 @@ export class UpdateStockItemFields {
 }
 
 export class UpdateStockItemRequest extends UpdateStockItemFields {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
 export class ListStockItemsRequest extends PageQuery {
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   skuId?: string;
 
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   locationId?: string;
 
   @IsOptional()
@@ -210,8 +203,7 @@ export class ListStockItemsRequest extends PageQuery {
 }
 
 export class StockItemIdRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
@@ -237,8 +229,7 @@ export class AdjustmentFields {
 }
 
 export class AdjustmentRequest extends AdjustmentFields {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
@@ -266,16 +257,14 @@ export class LedgerEntryFields {
 }
 
 export class LedgerEntryRequest extends LedgerEntryFields {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
 // ---- Commands for the orders service (idempotent per order and item) ----
 
 class OrderItemCommand {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   stockItemId!: string;
 
   @IsString()

@@ -15,6 +15,7 @@ import {
   registerDecorator,
   ValidationOptions,
 } from 'class-validator';
+import { IsId } from '../common/id-field';
 import type { Money } from '../common/money';
 import { IsNestedObject, IsNestedObjectArray } from '../common/nested';
 import { PageQuery } from '../common/pagination';
@@ -73,8 +74,7 @@ export class OrderCustomer {
 }
 
 export class OrderLineRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   listingId!: string;
 
   @IsOptional()
@@ -87,8 +87,7 @@ export class OrderLineRequest {
   quantity!: number;
 
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   priceTableId?: string;
 
   @IsOptional()
@@ -119,8 +118,7 @@ export class CreateOrderBody {
   @IsIn(OrderChannels)
   channel!: OrderChannel;
 
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   locationId!: string;
 
   @IsNestedObjectArray(() => OrderLineRequest)
@@ -148,8 +146,7 @@ export class CreateOrderRequest extends CreateOrderBody {
 }
 
 export class OrderIdRequest {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
@@ -159,8 +156,7 @@ export class ExtendOrderBody {
 }
 
 export class ExtendOrderRequest extends ExtendOrderBody {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
@@ -195,8 +191,7 @@ export class HandOutBody {
 }
 
 export class HandOutRequest extends HandOutBody {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 
@@ -208,8 +203,7 @@ export class ReturnBody {
 }
 
 export class ReturnRequest extends ReturnBody {
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   id!: string;
 }
 

@@ -7,11 +7,11 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
+import { IsId } from '../common/id-field';
 import { Money } from '../common/money';
 
 /** The longest range one report covers (a little over two years). */
@@ -63,13 +63,11 @@ export class ReportRange {
 
 export class StockItemsReportQuery extends ReportRange {
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   skuId?: string;
 
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsId()
   locationId?: string;
 }
 
