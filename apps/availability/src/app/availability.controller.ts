@@ -1,4 +1,3 @@
-import { Controller } from '@nestjs/common';
 import {
   AvailabilityCalls,
   ListingAvailability,
@@ -6,18 +5,17 @@ import {
   OrderReservationView,
   StockItemSchedule,
 } from '@circulate/contracts';
-import { rpcHandlers } from '@circulate/platform/messaging';
+import { rpcController, rpcHandlers } from '@circulate/platform/messaging';
 import { ReadModelFeed } from './read-model-feed';
 import { validateCommand } from './reservations/command-validation';
 import { orderIdOf, ReservationsService } from './reservations/reservations.service';
 
 /** Every tenant-scoped request runs on the tenant's owner (ReservationsService routes it there). */
-@Controller()
-export class AvailabilityController {
-  readonly rpc;
-
-  constructor(reservations: ReservationsService, feed: ReadModelFeed) {
-    this.rpc = rpcHandlers(AvailabilityCalls, {
+export const AvailabilityController = rpcController(
+  'AvailabilityController',
+  [ReservationsService, ReadModelFeed],
+  (reservations, feed) =>
+    rpcHandlers(AvailabilityCalls, {
       checkAvailability: (ctx, d) => reservations.execute(ctx, 'check', d) as Promise<ListingAvailability>,
       calendar: (ctx, d) => reservations.execute(ctx, 'calendar', d) as Promise<ListingCalendar>,
       stockItemSchedule: (ctx, d) => reservations.execute(ctx, 'schedule', d) as Promise<StockItemSchedule>,
@@ -31,6 +29,5 @@ export class AvailabilityController {
         reservations.execute(ctx, 'of', { orderId: orderIdOf(d) }) as Promise<OrderReservationView | null>,
       /** Rebuilds every replica's read model from the streams (admin; the gateway checks the role). */
       rebuildReadModel: () => feed.rebuildAll(),
-    });
-  }
-}
+    }),
+);

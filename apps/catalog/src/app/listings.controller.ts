@@ -1,14 +1,12 @@
-import { Controller } from '@nestjs/common';
 import { CatalogCalls } from '@circulate/contracts';
 import { ListingCommands, ListingQueries } from '@circulate/catalog/application';
-import { rpcHandlers } from '@circulate/platform/messaging';
+import { rpcController, rpcHandlers } from '@circulate/platform/messaging';
 
-@Controller()
-export class ListingsController {
-  readonly rpc;
-
-  constructor(commands: ListingCommands, queries: ListingQueries) {
-    this.rpc = rpcHandlers(CatalogCalls, {
+export const ListingsController = rpcController(
+  'ListingsController',
+  [ListingCommands, ListingQueries],
+  (commands, queries) =>
+    rpcHandlers(CatalogCalls, {
       createListing: (ctx, d) => commands.create(ctx, d),
       listListings: (ctx, d) => queries.list(ctx, d),
       getListing: (ctx, d) => queries.get(ctx, d.id),
@@ -16,6 +14,5 @@ export class ListingsController {
       updateListing: (ctx, d) => commands.update(ctx, d),
       archiveListing: (ctx, d) => commands.archive(ctx, d.id),
       priceListing: (ctx, d) => queries.price(ctx, d),
-    });
-  }
-}
+    }),
+);

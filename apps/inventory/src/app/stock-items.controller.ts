@@ -1,4 +1,3 @@
-import { Controller } from '@nestjs/common';
 import { InventoryCalls } from '@circulate/contracts';
 import {
   OrderCommands,
@@ -6,19 +5,13 @@ import {
   StockItemQueries,
   StockItemRegistration,
 } from '@circulate/inventory/application';
-import { rpcHandlers } from '@circulate/platform/messaging';
+import { rpcController, rpcHandlers } from '@circulate/platform/messaging';
 
-@Controller()
-export class StockItemsController {
-  readonly rpc;
-
-  constructor(
-    registration: StockItemRegistration,
-    queries: StockItemQueries,
-    changes: StockItemChanges,
-    orders: OrderCommands,
-  ) {
-    this.rpc = rpcHandlers(InventoryCalls, {
+export const StockItemsController = rpcController(
+  'StockItemsController',
+  [StockItemRegistration, StockItemQueries, StockItemChanges, OrderCommands],
+  (registration, queries, changes, orders) =>
+    rpcHandlers(InventoryCalls, {
       createStockItem: (ctx, d) => registration.create(ctx, d),
       batchRegisterStockItems: (ctx, d) => registration.batch(ctx, d),
       listStockItems: (ctx, d) => queries.list(ctx, d),
@@ -33,6 +26,5 @@ export class StockItemsController {
       returnUnits: (ctx, d) => orders.returnUnits(ctx, d),
       recordOrderIncome: (ctx, d) => orders.recordOrderIncome(ctx, d),
       markSold: (ctx, d) => orders.markSold(ctx, d),
-    });
-  }
-}
+    }),
+);

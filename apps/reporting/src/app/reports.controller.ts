@@ -1,14 +1,12 @@
-import { Controller } from '@nestjs/common';
 import { ReportingCalls } from '@circulate/contracts';
 import { ReportingProjections, ReportsService } from '@circulate/reporting/data-access';
-import { rpcHandlers } from '@circulate/platform/messaging';
+import { rpcController, rpcHandlers } from '@circulate/platform/messaging';
 
-@Controller()
-export class ReportsController {
-  readonly rpc;
-
-  constructor(reports: ReportsService, projections: ReportingProjections) {
-    this.rpc = rpcHandlers(ReportingCalls, {
+export const ReportsController = rpcController(
+  'ReportsController',
+  [ReportsService, ReportingProjections],
+  (reports, projections) =>
+    rpcHandlers(ReportingCalls, {
       stockItems: (ctx, d) => reports.stockItems(ctx, d),
       skus: (ctx, d) => reports.skus(ctx, d),
       underPerformers: (ctx, d) => reports.underPerformers(ctx, d),
@@ -16,6 +14,5 @@ export class ReportsController {
       /** Operators only (no gateway route): `tools/reporting-rebuild.ts`. */
       rebuild: () => projections.rebuild(),
       status: () => projections.status(),
-    });
-  }
-}
+    }),
+);

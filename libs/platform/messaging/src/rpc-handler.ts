@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Controller, Type } from '@nestjs/common';
 import { RequestContext, RpcDef, RpcHandlerFn } from '@circulate/contracts';
 
 const HANDLES = 'circulate:rpc:handles';
@@ -73,6 +74,32 @@ export function rpcHandlers<C extends Record<string, unknown>>(calls: C, table: 
     if (!def?.name) throw new Error(`rpcHandlers: no definition ${key}`);
     return { def, handler: handler as RpcBinding['handler'] };
   });
+}
+
+type Instances<D extends readonly Type<unknown>[]> = { [K in keyof D]: D[K] extends Type<infer T> ? T : never };
+
+/**
+ * A NATS controller that is only its table: `deps` are injected (in order) into `handlers`,
+ * which answers the `rpcHandlers` bindings. `name` names the class (Nest's logs and errors).
+ *
+ *     export const SkusController = rpcController('SkusController', [SkusService], (skus) =>
+ *       rpcHandlers(InventoryCalls, { getSku: (ctx, d) => skus.get(ctx, d.id) }));
+ */
+export function rpcController<const D extends readonly Type<unknown>[]>(
+  name: string,
+  deps: D,
+  handlers: (...deps: Instances<D>) => RpcBinding[],
+): Type<{ rpc: RpcBinding[] }> {
+  class TableController {
+    readonly rpc: RpcBinding[];
+    constructor(...injected: unknown[]) {
+      this.rpc = handlers(...(injected as Instances<D>));
+    }
+  }
+  Object.defineProperty(TableController, 'name', { value: name });
+  Reflect.defineMetadata('design:paramtypes', [...deps], TableController);
+  Controller()(TableController);
+  return TableController;
 }
 
 /** The `rpcHandlers` bindings of a controller instance (its `rpc` field), if any. */

@@ -19,7 +19,7 @@ import { IsInt, IsString, Min } from 'class-validator';
 import { JSONCodec } from 'nats';
 import { NatsConnectionService } from './nats-connection';
 import { RpcClient } from './rpc-client';
-import { Handles, rpcHandlers } from './rpc-handler';
+import { Handles, rpcController, rpcHandlers } from './rpc-handler';
 import { RPC_SERVICE, RpcServer } from './rpc-responder';
 
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -51,15 +51,18 @@ const Calls = {
   tabled: defineRpc<ReserveRequest, Reserved>('test.rpc.tabled.v1', ReserveRequest),
 };
 
-function tableController(replica: string) {
-  @Controller()
-  class TestRpcTable {
-    readonly rpc = rpcHandlers(Calls, {
-      tabled: (ctx, data) => ({ ...ctx, ...data, isInstance: data instanceof ReserveRequest, replica }),
-    });
-  }
-  return TestRpcTable;
-}
+/** An `rpcController`: its dependencies injected in order (here the replica's NATS connection). */
+const tableController = (replica: string) =>
+  rpcController('TestRpcTable', [NatsConnectionService], (nats) =>
+    rpcHandlers(Calls, {
+      tabled: (ctx, data) => ({
+        ...ctx,
+        ...data,
+        isInstance: data instanceof ReserveRequest,
+        replica: nats instanceof NatsConnectionService ? replica : 'not injected',
+      }),
+    }),
+  );
 
 function controller(replica: string) {
   @Controller()
@@ -148,6 +151,7 @@ describe('typed RPC: RpcClient.call against RpcServer (real NATS)', () => {
   it("an rpcHandlers table: a validated instance of the definition's class, and a bad request refused by field", async () => {
     const reply = await rpc.call(Calls.tabled, ctx, { sku: 'BIKE', quantity: 2 });
     expect(reply).toMatchObject({ tenantId: 'acme', requestId: 'req-1', sku: 'BIKE', quantity: 2, isInstance: true });
+    expect(['one', 'two']).toContain(reply.replica);
     const bad = { sku: 7, quantity: 0 } as unknown as ReserveRequest;
     const result = await rpc.tryCall(Calls.tabled, ctx, bad);
     expect(result.ok).toBe(false);
