@@ -2,7 +2,7 @@ import { InventoryCalls } from '@circulate/contracts';
 import { LocationsService } from '@circulate/inventory/application';
 import { rpcController, rpcHandlers } from '@circulate/platform/messaging';
 
-export const LocationsController = rpcController('LocationsController', [LocationsService], (locations) =>
+export const LocationsController = rpcController([LocationsService], (locations) =>
   rpcHandlers(InventoryCalls, {
     createLocation: (ctx, d) => locations.create(ctx, d),
     listLocations: (ctx, d) => locations.list(ctx, d),

@@ -2,7 +2,7 @@ import { InventoryCalls } from '@circulate/contracts';
 import { SkusService } from '@circulate/inventory/application';
 import { rpcController, rpcHandlers } from '@circulate/platform/messaging';
 
-export const SkusController = rpcController('SkusController', [SkusService], (skus) =>
+export const SkusController = rpcController([SkusService], (skus) =>
   rpcHandlers(InventoryCalls, {
     createSku: (ctx, d) => skus.create(ctx, d),
     listSkus: (ctx, d) => skus.list(ctx, d),

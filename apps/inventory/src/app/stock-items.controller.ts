@@ -8,7 +8,6 @@ import {
 import { rpcController, rpcHandlers } from '@circulate/platform/messaging';
 
 export const StockItemsController = rpcController(
-  'StockItemsController',
   [StockItemRegistration, StockItemQueries, StockItemChanges, OrderCommands],
   (registration, queries, changes, orders) =>
     rpcHandlers(InventoryCalls, {

@@ -80,13 +80,12 @@ type Instances<D extends readonly Type<unknown>[]> = { [K in keyof D]: D[K] exte
 
 /**
  * A NATS controller that is only its table: `deps` are injected (in order) into `handlers`,
- * which answers the `rpcHandlers` bindings. `name` names the class (Nest's logs and errors).
+ * which answers the `rpcHandlers` bindings.
  *
- *     export const SkusController = rpcController('SkusController', [SkusService], (skus) =>
+ *     export const SkusController = rpcController([SkusService], (skus) =>
  *       rpcHandlers(InventoryCalls, { getSku: (ctx, d) => skus.get(ctx, d.id) }));
  */
 export function rpcController<const D extends readonly Type<unknown>[]>(
-  name: string,
   deps: D,
   handlers: (...deps: Instances<D>) => RpcBinding[],
 ): Type<{ rpc: RpcBinding[] }> {
@@ -96,7 +95,8 @@ export function rpcController<const D extends readonly Type<unknown>[]>(
       this.rpc = handlers(...(injected as Instances<D>));
     }
   }
-  Object.defineProperty(TableController, 'name', { value: name });
+  // Named for what it serves (logs, Nest's errors): e.g. `SkusService+Controller`.
+  Object.defineProperty(TableController, 'name', { value: `${deps.map((d) => d.name).join('+')}+Controller` });
   Reflect.defineMetadata('design:paramtypes', [...deps], TableController);
   Controller()(TableController);
   return TableController;

@@ -53,7 +53,7 @@ const Calls = {
 
 /** An `rpcController`: its dependencies injected in order (here the replica's NATS connection). */
 const tableController = (replica: string) =>
-  rpcController('TestRpcTable', [NatsConnectionService], (nats) =>
+  rpcController([NatsConnectionService], (nats) =>
     rpcHandlers(Calls, {
       tabled: (ctx, data) => ({
         ...ctx,
