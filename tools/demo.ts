@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { priceTable, skuRule } from '../libs/platform/stack/src/bodies';
 import { findRepoRoot } from '../libs/platform/stack/src/test-stack';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -212,14 +213,14 @@ async function main(): Promise<void> {
   await pool('LCK-POOL-HARBOUR', lock, harbour['id'], 25);
 
   progress('one bike fleet behind three listings: daily rental, weekly package, outright sale (check-in only)');
-  const anyBike = { quantity: 1, match: { skuCodes: ['BIK-S', 'BIK-M', 'BIK-L'] } };
+  const anyBike = skuRule(['BIK-S', 'BIK-M', 'BIK-L']);
   await listing({
     name: 'Bike — daily rental',
     slug: 'bike-daily-rental',
     status: 'published',
     channels: { onlineStore: true, admin: true, checkIn: true },
     locationIds: [harbour['id']],
-    priceTables: [{ name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 4000 }] }],
+    priceTables: [priceTable('Daily', { day: 4000 })],
     fulfillmentRules: [{ ...anyBike, bufferAfter: 'PT2H' }],
   });
   await listing({
@@ -228,21 +229,8 @@ async function main(): Promise<void> {
     status: 'published',
     channels: { onlineStore: true, admin: true, checkIn: true },
     locationIds: [harbour['id']],
-    priceTables: [
-      {
-        name: 'Weekly',
-        currency: 'EUR',
-        rates: [
-          { unit: 'day', amount: 4000 },
-          { unit: 'week', amount: 18000 },
-        ],
-      },
-    ],
-    fulfillmentRules: [
-      anyBike,
-      { quantity: 1, match: { skuCodes: ['HLM-STD'] } },
-      { quantity: 1, match: { skuCodes: ['LCK-U'] } },
-    ],
+    priceTables: [priceTable('Weekly', { day: 4000, week: 18000 })],
+    fulfillmentRules: [anyBike, skuRule('HLM-STD'), skuRule('LCK-U')],
   });
   await listing({
     name: 'Bike — for sale',
@@ -262,16 +250,7 @@ async function main(): Promise<void> {
     channels: { onlineStore: true, admin: true, checkIn: true },
     locationIds: [harbour['id']],
     variants: [{ name: 'Size', values: ['S', 'M', 'L'] }],
-    priceTables: [
-      {
-        name: 'Daily',
-        currency: 'EUR',
-        rates: [
-          { unit: 'day', amount: 4000 },
-          { unit: 'week', amount: 18000 },
-        ],
-      },
-    ],
+    priceTables: [priceTable('Daily', { day: 4000, week: 18000 })],
     fulfillmentRules: [
       { quantity: 1, match: { skuCodeByVariant: { axis: 'Size', map: { S: 'BIK-S', M: 'BIK-M', L: 'BIK-L' } } } },
     ],
@@ -295,26 +274,15 @@ async function main(): Promise<void> {
   await pool('CHR-POOL-HALL', chair, hall['id'], 60);
 
   progress('"Party Set for 8" (1 table + 6 chairs) and "Festival table" on its own');
+  const afterADay = { bufferAfter: 'P1D' };
   const partySet = await listing({
     name: 'Party Set for 8',
     slug: 'party-set-for-8',
     status: 'published',
     channels: { onlineStore: true, admin: true, checkIn: false },
     locationIds: [hall['id']],
-    priceTables: [
-      {
-        name: 'Weekend',
-        currency: 'EUR',
-        rates: [
-          { unit: 'day', amount: 9000 },
-          { unit: 'week', amount: 30000 },
-        ],
-      },
-    ],
-    fulfillmentRules: [
-      { quantity: 1, match: { skuCodes: ['TBL-FEST'] }, bufferAfter: 'P1D' },
-      { quantity: 6, match: { skuCodes: ['CHR-FOLD'] }, bufferAfter: 'P1D' },
-    ],
+    priceTables: [priceTable('Weekend', { day: 9000, week: 30000 })],
+    fulfillmentRules: [skuRule('TBL-FEST', 1, afterADay), skuRule('CHR-FOLD', 6, afterADay)],
   });
   await listing({
     name: 'Festival table',
@@ -322,8 +290,8 @@ async function main(): Promise<void> {
     status: 'published',
     channels: { onlineStore: true, admin: true, checkIn: false },
     locationIds: [hall['id']],
-    priceTables: [{ name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 2500 }] }],
-    fulfillmentRules: [{ quantity: 1, match: { skuCodes: ['TBL-FEST'] }, bufferAfter: 'P1D' }],
+    priceTables: [priceTable('Daily', { day: 2500 })],
+    fulfillmentRules: [skuRule('TBL-FEST', 1, afterADay)],
   });
 
   progress('camera house: a vintage Leica M3 without a SKU, three codes (internal, serial, barcode)');

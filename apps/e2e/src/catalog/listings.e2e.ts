@@ -1,4 +1,4 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { priceTable, skuRule, startTestStack, TestStack } from '@circulate/platform/stack';
 import { connect, JSONCodec } from 'nats';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -124,26 +124,18 @@ describe('catalog: listings through the gateway', () => {
   });
 
   it('creates and reads back "Party Set for 8": a bundle of two rules on SKUs that have no stock yet', async () => {
+    const partyRules = [
+      skuRule('EVENT-TABLE-001', 1, { bufferAfter: 'PT4H' }),
+      skuRule('EVENT-CHAIR-001', 6, { bufferBefore: 'PT1H', bufferAfter: 'PT4H' }),
+    ];
     const res = await create({
       name: 'Party Set for 8',
       description: 'One festival table and six chairs.',
       media: [{ url: 'https://cdn.example/party.jpg', alt: 'Table and chairs' }],
       seo: { title: 'Party set for 8 people', ogImage: 'https://cdn.example/party-og.jpg' },
       locationIds: [hall],
-      priceTables: [
-        {
-          name: 'Weekend',
-          currency: 'EUR',
-          rates: [
-            { unit: 'day', amount: 9000 },
-            { unit: 'week', amount: 30000 },
-          ],
-        },
-      ],
-      fulfillmentRules: [
-        { quantity: 1, match: { skuCodes: ['EVENT-TABLE-001'] }, bufferAfter: 'PT4H' },
-        { quantity: 6, match: { skuCodes: ['EVENT-CHAIR-001'] }, bufferBefore: 'PT1H', bufferAfter: 'PT4H' },
-      ],
+      priceTables: [priceTable('Weekend', { day: 9000, week: 30000 })],
+      fulfillmentRules: partyRules,
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -152,10 +144,7 @@ describe('catalog: listings through the gateway', () => {
       channels: { onlineStore: false, admin: true, checkIn: false },
       media: [{ url: 'https://cdn.example/party.jpg', alt: 'Table and chairs' }],
       seo: { title: 'Party set for 8 people', ogImage: 'https://cdn.example/party-og.jpg' },
-      fulfillmentRules: [
-        { quantity: 1, match: { skuCodes: ['EVENT-TABLE-001'] }, bufferAfter: 'PT4H' },
-        { quantity: 6, match: { skuCodes: ['EVENT-CHAIR-001'] }, bufferBefore: 'PT1H', bufferAfter: 'PT4H' },
-      ],
+      fulfillmentRules: partyRules,
     });
     expect(new Set(res.body.fulfillmentRules.map((r: any) => r.id)).size).toBe(2);
     expect((await stack.http('GET', `/listings/${res.body.id}`)).body).toEqual(res.body);
@@ -166,16 +155,7 @@ describe('catalog: listings through the gateway', () => {
       name: 'Bike Rental — any size',
       locationIds: [harbour, hall],
       variants: [{ name: 'Size', values: ['S', 'M', 'L'] }],
-      priceTables: [
-        {
-          name: 'Daily',
-          currency: 'EUR',
-          rates: [
-            { unit: 'day', amount: 4000 },
-            { unit: 'week', amount: 18000 },
-          ],
-        },
-      ],
+      priceTables: [priceTable('Daily', { day: 4000, week: 18000 })],
       fulfillmentRules: [
         {
           quantity: 1,
@@ -217,15 +197,7 @@ describe('catalog: listings through the gateway', () => {
         await create({
           name: 'Priced bike',
           priceTables: [
-            {
-              name: 'Rental',
-              currency: 'EUR',
-              rates: [
-                { unit: 'day', amount: 40 },
-                { unit: 'week', amount: 180 },
-                { unit: 'hour', amount: 10 },
-              ],
-            },
+            priceTable('Rental', { day: 40, week: 180, hour: 10 }),
             { name: 'Sale', currency: 'EUR', salePrice: 399 },
           ],
           fulfillmentRules: [bikeRule],

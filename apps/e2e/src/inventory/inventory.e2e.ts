@@ -704,6 +704,146 @@ describe('inventory: SKUs, stock items, codes, ledgers and timelines (through th
 
     it('a pool hands out a quantity never more than are in, and takes units back per order', async () => {
       const pool = await inv.item({ tracking: 'pooled', quantity: 5, locationId: loc, codes: ['PANNIERS'] });
+      const state = (inUnits: number, out: number) => ({ ok: true, value: { state: { in: inUnits, out } } });
+      const conflict = { ok: false, error: { code: 'CONFLICT' } };
+      // Each step, in order: the command, what it asks, and its answer. A repeated operation key answers again.
+      const steps: ['handOut' | 'returnUnits', Record<string, unknown>, object][] = [
+        ['handOut', { orderId: 'ord_P1', quantity: 3 }, state(2, 3)],
+        ['handOut', { orderId: 'ord_P2', quantity: 3 }, conflict],
+        ['handOut', { orderId: 'ord_P2', quantity: 2 }, state(0, 5)],
+        ['returnUnits', { orderId: 'ord_P1', quantity: 4 }, conflict],
+        ['returnUnits', { orderId: 'ord_P1', quantity: 1, operationKey: 'scan-1' }, state(1, 4)],
+        ['returnUnits', { orderId: 'ord_P1', quantity: 1, operationKey: 'scan-1' }, state(1, 4)],
+        ['returnUnits', { orderId: 'ord_P1', quantity: 2, operationKey: 'scan-2' }, state(3, 2)],
+      ];
+      for (const [command, args, answer] of steps) {
+        expect(await inv.command(command, { stockItemId: pool.id, ...args })).toMatchObject(answer);
+      }
+      const timeline = (await stack.http('GET', `/stock-items/${pool.id}/timeline`)).body.items;
+      expect(timeline.map((t: { type: string }) => t.type)).toEqual([
+        'registered',
+        'adjusted',
+        'handed_out',
+        'adjusted',
+      ]);
+      expect(timeline[1]).toMatchObject({ quantity: 5, data: { reason: 'restock', quantity: 15 } });
+      expect(timeline[2]).toMatchObject({ quantity: 8, orderId: 'ord_A' });
+    });
+
+    it('records income and cost entries with totals; a pool keeps one aggregated ledger; staff may post entries', async () => {
+      const pool = await inv.item({ tracking: 'pooled', quantity: 20, locationId: loc });
+      const e1 = await stack.http('POST', `/stock-items/${pool.id}/ledger`, {
+        body: { type: 'cost', amount: EUR(30000), reason: 'purchase' },
+      });
+      expect(e1.status).toBe(201);
+      expect(e1.body).toMatchObject({
+        type: 'cost',
+        amount: EUR(30000),
+        reason: 'purchase',
+        note: null,
+        orderId: null,
+      });
+      expect(e1.body.id).toMatch(/^led_/);
+      const e2 = await stack.http('POST', `/stock-items/${pool.id}/ledger`, {
+        body: { type: 'income', amount: EUR(4500), reason: 'rental', note: 'weekend', orderId: 'ord_X1' },
+        key: stack.keys.staff,
+      });
+      expect(e2.status).toBe(201);
+      await stack.http('POST', `/stock-items/${pool.id}/ledger`, {
+        body: { type: 'income', amount: EUR(1500), reason: 'rental' },
+      });
+      const ledger = await stack.http('GET', `/stock-items/${pool.id}/ledger`, { key: stack.keys.staff });
+      expect(ledger.body.items).toHaveLength(3);
+      expect(ledger.body.totals).toEqual({ income: EUR(6000), cost: EUR(30000) });
+      expect(
+        (
+          await stack.http('POST', `/stock-items/${pool.id}/ledger`, {
+            body: { type: 'income', amount: { amount: 1, currency: 'USD' }, reason: 'x' },
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await stack.http('POST', `/stock-items/${pool.id}/ledger`, {
+            body: { type: 'gift', amount: EUR(1), reason: 'x' },
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await stack.http('POST', `/stock-items/${pool.id}/ledger`, {
+            body: { type: 'income', amount: EUR(-5), reason: 'x' },
+          })
+        ).status,
+      ).toBe(400);
+      expect(
+        (
+          await stack.http('POST', `/stock-items/${pool.id}/ledger`, {
+            body: { type: 'income', amount: EUR(5), reason: 'x' },
+            key: stack.keys.storefront,
+          })
+        ).status,
+      ).toBe(403);
+      expect((await stack.http('GET', `/stock-items/${pool.id}/ledger`)).body.items).toHaveLength(3);
+      const types = (await stack.http('GET', `/stock-items/${pool.id}/timeline`)).body.items.map(
+        (t: { type: string }) => t.type,
+      );
+      expect(types).toEqual(['registered', 'cost_recorded', 'income_recorded', 'income_recorded']);
+    });
+
+    it('a retired item keeps its ledger and timeline', async () => {
+      const item = await inv.item({ tracking: 'serialized', locationId: loc });
+      await stack.http('POST', `/stock-items/${item.id}/ledger`, {
+        body: { type: 'income', amount: EUR(4000), reason: 'rental' },
+      });
+      for (const status of ['out_of_use', 'lost']) {
+        expect((await stack.http('PATCH', `/stock-items/${item.id}`, { body: { status } })).status).toBe(200);
+      }
+      const ledger = (await stack.http('GET', `/stock-items/${item.id}/ledger`)).body;
+      expect(ledger.totals.income).toEqual(EUR(4000));
+      const types = (await stack.http('GET', `/stock-items/${item.id}/timeline`)).body.items.map(
+        (t: { type: string }) => t.type,
+      );
+      expect(types).toEqual(['registered', 'income_recorded', 'status_changed', 'status_changed']);
+      // A retired item takes no new orders.
+      const handOut = await inv.command('handOut', { stockItemId: item.id, orderId: 'ord_R' });
+      expect(handOut.ok).toBe(false);
+    });
+
+    it('hand-out and return of a serialized unit update state and timeline, idempotent per order and item', async () => {
+      const item = await inv.item({ tracking: 'serialized', locationId: loc, codes: ['SKI-0042'] });
+      const out1 = await inv.command('handOut', { stockItemId: item.id, orderId: 'ord_1' });
+      expect(out1).toMatchObject({ ok: true, value: { state: { in: 0, out: 1 } } });
+      const replay = await inv.command('handOut', { stockItemId: item.id, orderId: 'ord_1' });
+      expect(replay).toMatchObject({
+        ok: true,
+        value: { state: { in: 0, out: 1 }, version: out1.ok ? out1.value.version : -1 },
+      });
+      const other = await inv.command('handOut', { stockItemId: item.id, orderId: 'ord_2' });
+      expect(other).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      const wrongReturn = await inv.command('returnUnits', { stockItemId: item.id, orderId: 'ord_2' });
+      expect(wrongReturn).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      const back = await inv.command('returnUnits', { stockItemId: item.id, orderId: 'ord_1', condition: 'scratched' });
+      expect(back).toMatchObject({ ok: true, value: { state: { in: 1, out: 0 }, condition: 'scratched' } });
+      expect((await inv.command('returnUnits', { stockItemId: item.id, orderId: 'ord_1' })).ok).toBe(true);
+      const now = (await stack.http('GET', `/stock-items/${item.id}`)).body;
+      expect(now.state).toEqual({ in: 1, out: 0 });
+      const timeline = (await stack.http('GET', `/stock-items/${item.id}/timeline`)).body.items;
+      expect(timeline.map((t: { type: string }) => t.type)).toEqual([
+        'registered',
+        'handed_out',
+        'returned',
+        'condition_changed',
+      ]);
+      expect(timeline[1]).toMatchObject({ orderId: 'ord_1', quantity: 1 });
+      const invalid = await inv.command('handOut', { stockItemId: item.id, orderId: 'ord_3', quantity: 2 });
+      expect(invalid).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      const missing = await inv.command('handOut', { stockItemId: 'ski_nope', orderId: 'ord_3' });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    });
+
+    it('a pool hands out a quantity never more than are in, and takes units back per order', async () => {
+      const pool = await inv.item({ tracking: 'pooled', quantity: 5, locationId: loc, codes: ['PANNIERS'] });
       expect(await inv.command('handOut', { stockItemId: pool.id, orderId: 'ord_P1', quantity: 3 })).toMatchObject({
         ok: true,
         value: { state: { in: 2, out: 3 } },

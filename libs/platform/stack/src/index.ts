@@ -4,3 +4,4 @@ export * from './apps';
 export * from './build';
 export * from './test-stack';
 export * from './child-env';
+export * from './bodies';
