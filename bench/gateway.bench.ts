@@ -12,6 +12,7 @@
  * Progress goes to stderr; the table to stdout; figures to bench/results/gateway.json.
  */
 import { bootBenchStack, ok, wrk, wrkInstalled, WrkRun, writeResult } from './stack';
+import { runBench } from './stats';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = 64;
@@ -74,7 +75,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -12,6 +12,7 @@ import { recordHttp, recordRpc, startTimer } from '@circulate/platform/messaging
 import { buildApps, findRepoRoot, startTestStack, TestStack } from '@circulate/platform/stack';
 import { loadavg } from 'node:os';
 import { ok, wrk, wrkInstalled, writeResult } from './stack';
+import { runBench } from './stats';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -152,7 +153,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runBench(main);

@@ -97,12 +97,14 @@ describe('inventory: SKUs, stock items, codes, ledgers and timelines (through th
         locationId: loc,
         overrides: { name: 'Camera A (signed)', attributes: { Colour: 'silver' } },
       });
-      expect(custom.effective).toEqual({
-        name: 'Camera A (signed)',
+      /** What an item shows: its SKU's fields under its own overrides. */
+      const camera = (name: string, attributes: Record<string, string>, price: number) => ({
+        name,
         category: ['Cameras'],
-        attributes: { Mount: 'E', Colour: 'silver' },
-        purchasePrice: EUR(120000),
+        attributes,
+        purchasePrice: EUR(price),
       });
+      expect(custom.effective).toEqual(camera('Camera A (signed)', { Mount: 'E', Colour: 'silver' }, 120000));
       expect(custom.skuCode).toBe('CAM-A');
 
       const edit = await stack.http('PATCH', `/skus/${sku.id}`, {
@@ -116,19 +118,9 @@ describe('inventory: SKUs, stock items, codes, ledgers and timelines (through th
       expect(edit.status).toBe(200);
       const a = (await stack.http('GET', `/stock-items/${plain.id}`)).body;
       const b = (await stack.http('GET', `/stock-items/${custom.id}`)).body;
-      expect(a.effective).toEqual({
-        name: 'Camera A mk2',
-        category: ['Cameras'],
-        attributes: { Mount: 'L', Colour: 'grey' },
-        purchasePrice: EUR(99000),
-      });
+      expect(a.effective).toEqual(camera('Camera A mk2', { Mount: 'L', Colour: 'grey' }, 99000));
       expect(a.skuCode).toBe('CAM-A2');
-      expect(b.effective).toEqual({
-        name: 'Camera A (signed)',
-        category: ['Cameras'],
-        attributes: { Mount: 'L', Colour: 'silver' },
-        purchasePrice: EUR(99000),
-      });
+      expect(b.effective).toEqual(camera('Camera A (signed)', { Mount: 'L', Colour: 'silver' }, 99000));
       expect(b.overrides).toEqual({ name: 'Camera A (signed)', attributes: { Colour: 'silver' } });
 
       // The linked items published their new snapshots, so read models follow without asking.

@@ -78,13 +78,16 @@ class Children<T> {
   }
 }
 
-const httpDuration = new Histogram({
-  name: 'circulate_http_request_duration_seconds',
-  help: 'HTTP answers of the gateway by method, route template and status, in seconds',
-  labelNames: ['method', 'route', 'status'],
-  buckets: LATENCY_BUCKETS,
-  registers: [metricsRegistry],
-});
+/** A latency histogram (seconds, LATENCY_BUCKETS) in the process registry. */
+function latency<L extends string>(name: string, help: string, labelNames: L[]): Histogram<L> {
+  return new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [metricsRegistry] });
+}
+
+const httpDuration = latency(
+  'circulate_http_request_duration_seconds',
+  'HTTP answers of the gateway by method, route template and status, in seconds',
+  ['method', 'route', 'status'],
+);
 const httpRequests = new Counter({
   name: 'circulate_http_requests_total',
   help: 'HTTP answers of the gateway by method, route template and status',
@@ -104,13 +107,11 @@ export function recordHttp(method: string, route: string | undefined, status: nu
   count.inc();
 }
 
-const rpcDuration = new Histogram({
-  name: 'circulate_rpc_duration_seconds',
-  help: 'NATS request-reply calls by side (client: this process asked; server: it answered), RPC name and outcome (ok or the error code)',
-  labelNames: ['side', 'subject', 'outcome'],
-  buckets: LATENCY_BUCKETS,
-  registers: [metricsRegistry],
-});
+const rpcDuration = latency(
+  'circulate_rpc_duration_seconds',
+  'NATS request-reply calls by side (client: this process asked; server: it answered), RPC name and outcome (ok or the error code)',
+  ['side', 'subject', 'outcome'],
+);
 const rpcChildren = new Children<Observer>((l) => rpcDuration.labels(...l));
 
 /** `subject` is the RPC name without namespace (`inventory.stock-items.get`); `outcome` `ok` or an error code. */

@@ -44,19 +44,14 @@ export interface ItemProjection {
 }
 
 /** The snapshot fields the fold reads (a structural subset of the contracts' StockItem). */
-export interface SnapshotInput {
-  id: string;
-  skuId: string | null;
-  skuCode: string | null;
-  tracking: 'serialized' | 'pooled';
-  quantity: number;
-  locationId: string;
-  status: string;
+export type SnapshotInput = Pick<
+  ItemProjection,
+  'id' | 'skuId' | 'skuCode' | 'tracking' | 'quantity' | 'locationId' | 'status' | 'version'
+> & {
   state: { in: number; out: number };
   effective: { purchasePrice: MoneyAmount | null };
   createdAt: string;
-  version: number;
-}
+};
 
 export interface SnapshotFact {
   tenantId: string;
