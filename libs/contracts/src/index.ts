@@ -10,6 +10,7 @@ export * from './common/money';
 export * from './common/nested';
 export * from './common/time';
 export * from './common/id-field';
+export * from './common/period';
 export * from './inventory';
 export * from './catalog';
 export * from './availability';

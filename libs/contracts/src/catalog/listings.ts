@@ -19,11 +19,11 @@ import {
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
+import { PricedPeriod } from '../common/period';
 import { IsId } from '../common/id-field';
 import { PageQuery } from '../common/pagination';
 import type { Money } from '../common/money';
 import { IsNestedObject, IsNestedObjectArray } from '../common/nested';
-import { IsInstant } from '../common/time';
 
 export const ListingStatuses = ['draft', 'published', 'archived'] as const;
 export type ListingStatus = (typeof ListingStatuses)[number];
@@ -385,19 +385,7 @@ export class ListListingsRequest extends PageQuery {
 }
 
 /** GET /listings/{id}/price query. */
-export class PriceQuery {
-  @IsOptional()
-  @IsId()
-  priceTableId?: string;
-
-  @IsOptional()
-  @IsInstant()
-  start?: string;
-
-  @IsOptional()
-  @IsInstant()
-  end?: string;
-
+export class PriceQuery extends PricedPeriod {
   @IsOptional()
   @Type(() => Number)
   @IsInt()

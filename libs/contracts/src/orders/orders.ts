@@ -15,6 +15,7 @@ import {
   registerDecorator,
   ValidationOptions,
 } from 'class-validator';
+import { PricedPeriod } from '../common/period';
 import { IsId } from '../common/id-field';
 import type { Money } from '../common/money';
 import { IsNestedObject, IsNestedObjectArray } from '../common/nested';
@@ -73,7 +74,7 @@ export class OrderCustomer {
   email?: string;
 }
 
-export class OrderLineRequest {
+export class OrderLineRequest extends PricedPeriod {
   @IsId()
   listingId!: string;
 
@@ -85,18 +86,6 @@ export class OrderLineRequest {
   @Min(1)
   @Max(10_000)
   quantity!: number;
-
-  @IsOptional()
-  @IsId()
-  priceTableId?: string;
-
-  @IsOptional()
-  @IsInstant()
-  start?: string;
-
-  @IsOptional()
-  @IsInstant()
-  end?: string;
 
   @IsOptional()
   @IsBoolean()
