@@ -1,8 +1,7 @@
 /** Service-level tests of SKU edits and their fan-out to linked items (real NATS + FerretDB). */
-import { InventoryEvents, Location, StockItemEvent } from '@circulate/contracts';
-import { ServiceHarness, startServiceHarness } from '@circulate/platform/nest';
-import { InventoryApplicationModule } from '../inventory-application.module';
-import { LocationsService } from '../locations/locations.service';
+import { Location } from '@circulate/contracts';
+import { ServiceHarness } from '@circulate/platform/nest';
+import { InventoryHarness, startInventoryHarness } from '../testing/inventory-harness';
 import { StockItemQueries } from '../stock-items/stock-item-queries';
 import { StockItemRegistration } from '../stock-items/stock-item-registration';
 import { SkusService } from './skus.service';
@@ -13,17 +12,13 @@ describe('SKU edits and their fan-out (real NATS + FerretDB, no gateway)', () =>
   let h: ServiceHarness;
   let location: Location;
 
+  let itemFacts: InventoryHarness['changed'];
+
   beforeAll(async () => {
-    h = await startServiceHarness('inventory', { imports: [InventoryApplicationModule] });
-    location = await h.get(LocationsService).create(h.ctx(), { name: 'Shop' });
+    ({ h, location, changed: itemFacts } = await startInventoryHarness());
   });
 
   afterAll(() => h?.close());
-
-  const itemFacts = async (ids: string[]) =>
-    (await h.events()).filter(
-      (e) => ids.includes(e.aggregateId) && e.type === InventoryEvents.stockItemChanged,
-    ) as unknown as { aggregateId: string; data: StockItemEvent }[];
 
   it('renaming a SKU gives each of its three items one `changed` fact with the new name; a repeat gives none', async () => {
     const skus = h.get(SkusService);

@@ -2,11 +2,10 @@
  * Service-level tests of inventory's write path (no gateway, no RPC): the use cases against the
  * real NATS (JetStream) and FerretDB, through the AggregateWriter.
  */
-import { DomainError, ErrorCode, InventoryEvents, StockItem, StockItemEvent } from '@circulate/contracts';
+import { DomainError, ErrorCode, Location, StockItem } from '@circulate/contracts';
 import { StockItemRepository } from '@circulate/inventory/data-access';
-import { ServiceHarness, startServiceHarness } from '@circulate/platform/nest';
-import { InventoryApplicationModule } from '../inventory-application.module';
-import { LocationsService } from '../locations/locations.service';
+import { ServiceHarness } from '@circulate/platform/nest';
+import { InventoryHarness, startInventoryHarness } from '../testing/inventory-harness';
 import { OrderCommands } from './order-commands';
 import { StockItemChanges } from './stock-item-changes';
 import { StockItemQueries } from './stock-item-queries';
@@ -18,9 +17,11 @@ describe('inventory write path (real NATS + FerretDB, no gateway)', () => {
   let h: ServiceHarness;
   let pool: StockItem;
 
+  let changed: InventoryHarness['changed'];
+
   beforeAll(async () => {
-    h = await startServiceHarness('inventory', { imports: [InventoryApplicationModule] });
-    const location = await h.get(LocationsService).create(h.ctx(), { name: 'Shop' });
+    let location: Location;
+    ({ h, location, changed } = await startInventoryHarness());
     pool = await h
       .get(StockItemRegistration)
       .create(h.ctx(), { tracking: 'pooled', quantity: 5, locationId: location.id, codes: ['CHAIRS'] });
@@ -28,10 +29,7 @@ describe('inventory write path (real NATS + FerretDB, no gateway)', () => {
 
   afterAll(() => h?.close());
 
-  const changesOf = async (id: string) =>
-    (await h.events()).filter(
-      (e) => e.aggregateId === id && e.type === InventoryEvents.stockItemChanged,
-    ) as unknown as { data: StockItemEvent; aggregateVersion: number }[];
+  const changesOf = (id: string) => changed([id]);
 
   it('eight concurrent hand-outs of one unit each from a pool of five: five go out, three are refused, one event each', async () => {
     const orders = h.get(OrderCommands);
