@@ -1,25 +1,20 @@
 import { ErrorCode } from '@circulate/contracts';
-import { accepted, refusal } from './testing';
+import { accepted, givenBike, refusal } from './testing';
 import { commandKey, decideHandOut, decideOrderIncome, decideReturn, decideSale } from './order-decisions';
 import { StockItemFacts } from './stock-item-decisions';
 
 const AT = '2027-05-01T10:00:00.000Z';
 
-const pool = (over: Partial<StockItemFacts> = {}): StockItemFacts => ({
-  _id: 'stk_chairs',
-  tracking: 'pooled',
-  quantity: 10,
-  codes: ['CHAIRS'],
-  locationId: 'loc_a',
-  condition: null,
-  status: 'in_use',
-  state: { in: 10, out: 0 },
-  overrides: {},
-  ledger: [],
-  appliedKeys: [],
-  outByOrder: {},
-  ...over,
-});
+const pool = (over: Partial<StockItemFacts> = {}): StockItemFacts =>
+  givenBike({
+    _id: 'stk_chairs',
+    tracking: 'pooled',
+    quantity: 10,
+    codes: ['CHAIRS'],
+    condition: null,
+    state: { in: 10, out: 0 },
+    ...over,
+  });
 const unit = (over: Partial<StockItemFacts> = {}): StockItemFacts =>
   pool({ _id: 'stk_bike', tracking: 'serialized', quantity: 1, state: { in: 1, out: 0 }, ...over });
 

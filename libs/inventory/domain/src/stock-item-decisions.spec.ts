@@ -1,25 +1,11 @@
 import { ErrorCode } from '@circulate/contracts';
-import { accepted, refusal } from './testing';
+import { accepted, givenBike, refusal } from './testing';
 import { decideAdjustment, decideLedgerEntry, decideUpdate, movesTo, StockItemFacts } from './stock-item-decisions';
 
 const AT = '2027-05-01T10:00:00.000Z';
 
 /** Given: a serialized bike in use, or a pool of 10 chairs with 3 out for order ord_1. */
-const bike = (over: Partial<StockItemFacts> = {}): StockItemFacts => ({
-  _id: 'stk_bike',
-  tracking: 'serialized',
-  quantity: 1,
-  codes: ['BIKE-1'],
-  locationId: 'loc_a',
-  condition: 'good',
-  status: 'in_use',
-  state: { in: 1, out: 0 },
-  overrides: {},
-  ledger: [],
-  appliedKeys: [],
-  outByOrder: {},
-  ...over,
-});
+const bike = givenBike;
 const chairs = (over: Partial<StockItemFacts> = {}): StockItemFacts =>
   bike({
     _id: 'stk_chairs',
