@@ -15,6 +15,7 @@ import {
   outboxEvent,
 } from './index';
 import mongoose, { Connection, Schema } from 'mongoose';
+import { waitUntil } from './testing/wait-until';
 
 const ACME = tenantId('acme');
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -131,13 +132,4 @@ describe('messaging platform (real NATS + MongoDB-compatible server)', () => {
 
 async function processed(db: Connection, durable: string): Promise<number> {
   return db.collection('processed_events').countDocuments({ _id: { $regex: `^${durable}:` } } as never);
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
 }

@@ -17,6 +17,7 @@ import {
   OutboxRelay,
   outboxEvent,
 } from './index';
+import { waitUntil } from './testing/wait-until';
 
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017';
@@ -42,15 +43,6 @@ async function histogramCount(name: string, labels: Record<string, string>): Pro
       Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want),
   );
   return count?.value ?? 0;
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
 }
 
 describe('messaging metrics (real NATS + MongoDB-compatible server)', () => {
