@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { childEnv, findRepoRoot, startTestStack, TestStack } from '@circulate/platform/stack';
+import { childEnv, findRepoRoot } from '@circulate/platform/stack';
+import { useTestStack } from './support/stack';
 
 const run = promisify(execFile);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('npm run demo: the demo shop', () => {
-  let stack: TestStack;
+  const stack = useTestStack();
   const root = findRepoRoot(__dirname);
 
   const demo = (key: string) =>
@@ -24,14 +25,6 @@ describe('npm run demo: the demo shop', () => {
     for (const path of lists) out[path] = (await stack.http('GET', `${path}?limit=500`, { key })).body.items;
     return out;
   };
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   it('loads the shop of the seed texts once, and a second run adds nothing', async () => {
     const first = await demo(stack.keys.admin);

@@ -1,19 +1,12 @@
-import { findRepoRoot, startTestStack, TestStack } from '@circulate/platform/stack';
+import { findRepoRoot } from '@circulate/platform/stack';
+import { useTestStack } from './support/stack';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { connect, JSONCodec } from 'nats';
 
 describe('foundation: gateway → NATS → inventory → its database', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useTestStack();
 
   it('is live and ready when NATS, MongoDB and every service answer', async () => {
     expect((await stack.http('GET', '/health/live', { key: null })).status).toBe(200);
@@ -206,15 +199,7 @@ describe('configuration is validated at boot', () => {
 });
 
 describe('faults: a service goes away and comes back', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ env: { RPC_TIMEOUT_MS: '1500' } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useTestStack({ env: { RPC_TIMEOUT_MS: '1500' } });
 
   it('answers 503 within the request timeout while inventory is down, and recovers without restarting the gateway', async () => {
     await stack.apps.stop('inventory');

@@ -1,4 +1,5 @@
 import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { connect } from 'nats';
 import { Family, parsePrometheusText, samples } from '../support/prom-text';
 
@@ -150,15 +151,7 @@ describe('metrics: /metrics on the gateway and every service, after some traffic
 });
 
 describe('readiness that means it', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ probes: true });
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useTestStack({ probes: true });
 
   it('a service stopped: the gateway is not ready and names it, and is still live', async () => {
     await stack.apps.stop('catalog');
