@@ -20,22 +20,26 @@ const ACTIONS = ['confirm', 'cancel', 'extend', 'hand-out', 'return', 'complete'
 /**
  * Every edge of the order lifecycle through the gateway (API.md "Transitions"), each with its
  * fact on JetStream and the payload an integrator reads; every forbidden call is a 409 that
- * changes nothing and publishes nothing. The one-minute hold (the shortest there is) is placed
+ * changes nothing and publishes nothing. The one-minute holds (the shortest there is) are placed
  * first and checked last, so its wait overlaps the other tests.
  */
 describe('orders: every lifecycle edge, each with its event and payload on JetStream', () => {
   let stack: TestStack;
   let shop: Shop;
   let hold: any;
+  let waiting: any;
+  let kept: any;
 
   beforeAll(async () => {
     stack = await startTestStack();
     shop = await openShop(stack, 'E');
-    hold = await must(
-      stack,
-      '/orders',
-      orderBody(shop, [rentalLine(shop.helmet, { quantity: 3 })], { hold: { minutes: 1 } }),
-    );
+    const m = { variant: { Size: 'M' } };
+    hold = await must(stack, '/orders', orderBody(shop, [rentalLine(shop.sized, m)], { hold: { minutes: 1 } }));
+    // Waiting for the held unit: filled when the hold lapses.
+    waiting = await must(stack, '/orders', orderBody(shop, [rentalLine(shop.sized, m)], { allowShortage: true }));
+    // A hold confirmed in time does not lapse.
+    kept = await must(stack, '/orders', orderBody(shop, [rentalLine(shop.bike)], { hold: { minutes: 1 } }));
+    kept = await must(stack, `/orders/${kept.id}/confirm`);
   }, 180_000);
 
   afterAll(async () => {
@@ -304,8 +308,12 @@ describe('orders: every lifecycle edge, each with its event and payload on JetSt
     }
   });
 
-  it('the hold placed first expired by itself: status expired, its event, its units free, every call refused', async () => {
+  it('the hold placed first expired by itself: status expired, its event, its unit to the waiting shortage, every call refused', async () => {
     expect(Date.parse(hold.holdExpiresAt) - Date.parse(hold.createdAt)).toBe(60_000);
+    expect(waiting.lines[0].allocations).toEqual([]);
+    expect(waiting.shortages).toEqual([{ lineIndex: 0, ruleId: expect.stringMatching(/^rul_/), missing: 1 }]);
+    expect(kept).toMatchObject({ status: 'confirmed' });
+    expect(kept.holdExpiresAt).toBeUndefined();
     const expired = await until(
       () => get(hold.id),
       (o) => o.status === 'expired',
@@ -322,8 +330,19 @@ describe('orders: every lifecycle edge, each with its event and payload on JetSt
     expect(events[1].aggregateVersion).toBe(expired.version);
     const listed = ((await stack.http('GET', '/orders?status=expired')).body.items as any[]).map((o) => o.id);
     expect(listed).toEqual([hold.id]);
-    await until(helmetsFree, (q) => q === 10);
-    expect(await helmetsFree()).toBe(10);
     await refusedAll(hold.id, ACTIONS);
+
+    const filled = await until(
+      () => get(waiting.id),
+      (o) => o.shortages.length === 0,
+      15_000,
+    );
+    expect(filled.shortages).toEqual([]);
+    expect(filled.lines[0].allocations.map((a: any) => a.stockItemId)).toEqual(
+      hold.lines[0].allocations.map((a: any) => a.stockItemId),
+    );
+    const changed = (await orderEvents(stack, waiting.id)).map((e) => e.type);
+    expect(changed).toEqual(['orders.order.created.v1', 'orders.order.reservations-changed.v1']);
+    expect(await get(kept.id)).toEqual(kept);
   }, 120_000);
 });
