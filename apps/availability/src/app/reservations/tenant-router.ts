@@ -6,7 +6,10 @@ import { ReservationState } from '@circulate/availability/reservations';
 import {
   DomainError,
   ErrorCode,
+  REPEATABLE_COMMANDS,
   tenantOwnerSubject,
+  type OwnerPacket,
+  type OwnerReply,
   type ErrorPayload,
   type RequestContext,
   tenantId as toTenantId,
@@ -34,17 +37,13 @@ export interface RouterOptions {
 /** What runs on the owner: the replica that holds the tenant's lease. */
 export type LocalHandler = (owned: OwnedTenant, ctx: RequestContext, op: string, data: unknown) => Promise<unknown>;
 
-interface ForwardPacket {
-  readonly op: string;
-  readonly ctx: RequestContext;
-  readonly data: unknown;
-}
-type ForwardReply = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
+type ForwardPacket = OwnerPacket;
+type ForwardReply = OwnerReply;
 
 const codec = JSONCodec<unknown>();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Ops whose repeat after a lost answer does no harm (so a forward that timed out may be retried). */
-const RETRIABLE = new Set(['check', 'calendar', 'schedule', 'of', 'reserve', 'release', 'confirm', 'hand_out']);
+const RETRIABLE = new Set(['check', 'calendar', 'schedule', 'of', ...REPEATABLE_COMMANDS]);
 
 /**
  * One owner per tenant (DESIGN.md "How, given our storage"). A request for a tenant is served
