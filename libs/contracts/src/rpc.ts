@@ -1,4 +1,5 @@
 import type { RequestContext } from './context';
+import type { ErrorPayload } from './errors';
 
 /**
  * One request-reply subject with its request and reply types, defined once (in the owning
@@ -9,15 +10,36 @@ import type { RequestContext } from './context';
 export interface RpcDef<TReq, TRes> {
   /** The subject name (versioned), e.g. `availability.listing.check.v1`; `rpcSubject()` namespaces it. */
   readonly name: string;
+  /** Set when a tenant's state lives on one replica (its owner): callers send straight there. */
+  readonly owner?: OwnerRoute<TReq>;
   /** Phantom: the request payload type (never set). */
   readonly __request?: (req: TReq) => void;
   /** Phantom: the reply type (never set). */
   readonly __reply?: () => TRes;
 }
 
-export function defineRpc<TReq, TRes>(name: string): RpcDef<TReq, TRes> {
-  return Object.freeze({ name });
+export function defineRpc<TReq, TRes>(name: string, options: { owner?: OwnerRoute<TReq> } = {}): RpcDef<TReq, TRes> {
+  return Object.freeze(options.owner ? { name, owner: options.owner } : { name });
 }
+
+/**
+ * The route to a tenant's owner: the subject only the owner subscribes to, the operation the
+ * owner runs, and whether a request whose answer was lost may be sent again (then a silent
+ * owner means: ask the shared subject, where another replica takes the tenant over).
+ */
+export interface OwnerRoute<TReq> {
+  readonly subjectOf: (tenantId: string) => string;
+  readonly op: string;
+  readonly repeatable: (data: TReq) => boolean;
+}
+
+/** What goes to an owner's subject, and what it answers. */
+export interface OwnerPacket {
+  readonly op: string;
+  readonly ctx: RequestContext;
+  readonly data: unknown;
+}
+export type OwnerReply = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
 
 export type RpcRequestOf<D> = D extends RpcDef<infer TReq, unknown> ? TReq : never;
 export type RpcReplyOf<D> = D extends RpcDef<never, infer TRes> ? TRes : never;
