@@ -1,4 +1,5 @@
 import type { RequestContext } from './context';
+import type { ErrorPayload } from './errors';
 
 /**
  * One request-reply subject with its request and reply types, defined once (in the owning
@@ -11,6 +12,8 @@ export interface RpcDef<TReq, TRes> {
   readonly name: string;
   /** The request's class (class-validator decorators), validated on receipt; none: passed as it is. */
   readonly request?: RequestClass<TReq>;
+  /** Set when a tenant's state lives on one replica (its owner): callers send straight there. */
+  readonly owner?: OwnerRoute<TReq>;
   /** Phantom: the request payload type (never set). */
   readonly __request?: (req: TReq) => void;
   /** Phantom: the reply type (never set). */
@@ -20,9 +23,36 @@ export interface RpcDef<TReq, TRes> {
 /** A class whose instances are requests of type `TReq`. */
 export type RequestClass<TReq> = abstract new (...args: never[]) => TReq;
 
-export function defineRpc<TReq, TRes>(name: string, request?: RequestClass<TReq>): RpcDef<TReq, TRes> {
-  return Object.freeze(request ? { name, request } : { name });
+/**
+ * `request`: the request's class, validated on receipt; `owner`: the route to a tenant's owner
+ * replica, for subjects whose tenant state lives on one.
+ */
+export function defineRpc<TReq, TRes>(
+  name: string,
+  options: { request?: RequestClass<TReq>; owner?: OwnerRoute<TReq> } = {},
+): RpcDef<TReq, TRes> {
+  const { request, owner } = options;
+  return Object.freeze({ name, ...(request ? { request } : {}), ...(owner ? { owner } : {}) });
 }
+
+/**
+ * The route to a tenant's owner: the subject only the owner subscribes to, the operation the
+ * owner runs, and whether a request whose answer was lost may be sent again (then a silent
+ * owner means: ask the shared subject, where another replica takes the tenant over).
+ */
+export interface OwnerRoute<TReq> {
+  readonly subjectOf: (tenantId: string) => string;
+  readonly op: string;
+  readonly repeatable: (data: TReq) => boolean;
+}
+
+/** What goes to an owner's subject, and what it answers. */
+export interface OwnerPacket {
+  readonly op: string;
+  readonly ctx: RequestContext;
+  readonly data: unknown;
+}
+export type OwnerReply = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
 
 export type RpcRequestOf<D> = D extends RpcDef<infer TReq, unknown> ? TReq : never;
 export type RpcReplyOf<D> = D extends RpcDef<never, infer TRes> ? TRes : never;

@@ -162,3 +162,51 @@ export async function streamEvents(stack: TestStack, service: string): Promise<a
     await nc.close();
   }
 }
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** One message of a service's event stream with its JetStream headers. */
+export interface StreamMessage {
+  seq: number;
+  subject: string;
+  msgId: string | undefined;
+  event: any;
+}
+
+/** Every message on a service's stream so far (oldest first), with its sequence and `Nats-Msg-Id`. */
+export async function streamMessages(stack: TestStack, service: string): Promise<StreamMessage[]> {
+  const nc = await connect({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(`${stack.namespace}_${service}_events`);
+    const out: StreamMessage[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+      const msg = await jsm.streams.getMessage(`${stack.namespace}_${service}_events`, { seq }).catch(() => null);
+      if (msg)
+        out.push({ seq, subject: msg.subject, msgId: msg.header?.get('Nats-Msg-Id'), event: codec.decode(msg.data) });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The orders service's events about one order (oldest first). */
+export async function orderEvents(stack: TestStack, orderId: string): Promise<any[]> {
+  return (await streamEvents(stack, 'orders')).filter((e) => e.aggregateId === orderId);
+}
+
+/** A POST that must succeed (201 for a create, 200 for a call on an order); returns the body. */
+export async function must(stack: TestStack, path: string, body?: unknown, key?: string) {
+  const res = await stack.http('POST', path, { ...(body === undefined ? {} : { body }), ...(key ? { key } : {}) });
+  const want = path.startsWith('/orders/') ? 200 : 201;
+  if (res.status !== want) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** The unit's codes (first: internal code, second: serial). */
+export function codesOf(shop: Shop, stockItemId: string): string[] {
+  const bike = shop.bikes.find((b) => b.id === stockItemId);
+  if (!bike) throw new Error(`${stockItemId} is not a bike of the shop`);
+  return bike.codes;
+}

@@ -14,11 +14,15 @@ import { CatalogRpc } from './subjects';
 
 /** The catalog service's subjects with their request and reply types (`RpcClient.call`, `@Handles`). */
 export const CatalogCalls = {
-  createListing: defineRpc<CreateListingRequest, Listing>(CatalogRpc.createListing, CreateListingRequest),
-  listListings: defineRpc<ListListingsRequest, Page<Listing>>(CatalogRpc.listListings, ListListingsRequest),
-  getListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.getListing, GetListingRequest),
-  getListingBySlug: defineRpc<GetListingBySlugRequest, Listing>(CatalogRpc.getListingBySlug, GetListingBySlugRequest),
-  updateListing: defineRpc<UpdateListingRequest, Listing>(CatalogRpc.updateListing, UpdateListingRequest),
-  archiveListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.archiveListing, GetListingRequest),
-  priceListing: defineRpc<PriceListingRequest, PriceQuote>(CatalogRpc.priceListing, PriceListingRequest),
+  createListing: defineRpc<CreateListingRequest, Listing>(CatalogRpc.createListing, { request: CreateListingRequest }),
+  listListings: defineRpc<ListListingsRequest, Page<Listing>>(CatalogRpc.listListings, {
+    request: ListListingsRequest,
+  }),
+  getListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.getListing, { request: GetListingRequest }),
+  getListingBySlug: defineRpc<GetListingBySlugRequest, Listing>(CatalogRpc.getListingBySlug, {
+    request: GetListingBySlugRequest,
+  }),
+  updateListing: defineRpc<UpdateListingRequest, Listing>(CatalogRpc.updateListing, { request: UpdateListingRequest }),
+  archiveListing: defineRpc<GetListingRequest, Listing>(CatalogRpc.archiveListing, { request: GetListingRequest }),
+  priceListing: defineRpc<PriceListingRequest, PriceQuote>(CatalogRpc.priceListing, { request: PriceListingRequest }),
 } as const;

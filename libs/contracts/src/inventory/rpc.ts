@@ -25,35 +25,49 @@ import { InventoryRpc } from './subjects';
 
 /** The inventory service's subjects with their request and reply types (`RpcClient.call`, `@Handles`). */
 export const InventoryCalls = {
-  createLocation: defineRpc<CreateLocationRequest, Location>(InventoryRpc.createLocation, CreateLocationRequest),
-  listLocations: defineRpc<ListLocationsRequest, Page<Location>>(InventoryRpc.listLocations, ListLocationsRequest),
-  getLocation: defineRpc<GetLocationRequest, Location>(InventoryRpc.getLocation, GetLocationRequest),
+  createLocation: defineRpc<CreateLocationRequest, Location>(InventoryRpc.createLocation, {
+    request: CreateLocationRequest,
+  }),
+  listLocations: defineRpc<ListLocationsRequest, Page<Location>>(InventoryRpc.listLocations, {
+    request: ListLocationsRequest,
+  }),
+  getLocation: defineRpc<GetLocationRequest, Location>(InventoryRpc.getLocation, { request: GetLocationRequest }),
 
-  createSku: defineRpc<CreateSkuRequest, Sku>(InventoryRpc.createSku, CreateSkuRequest),
-  listSkus: defineRpc<ListSkusRequest, Page<Sku>>(InventoryRpc.listSkus, ListSkusRequest),
-  getSku: defineRpc<SkuIdRequest, Sku>(InventoryRpc.getSku, SkuIdRequest),
-  updateSku: defineRpc<UpdateSkuRequest, Sku>(InventoryRpc.updateSku, UpdateSkuRequest),
-  deleteSku: defineRpc<SkuIdRequest, { deleted: true }>(InventoryRpc.deleteSku, SkuIdRequest),
+  createSku: defineRpc<CreateSkuRequest, Sku>(InventoryRpc.createSku, { request: CreateSkuRequest }),
+  listSkus: defineRpc<ListSkusRequest, Page<Sku>>(InventoryRpc.listSkus, { request: ListSkusRequest }),
+  getSku: defineRpc<SkuIdRequest, Sku>(InventoryRpc.getSku, { request: SkuIdRequest }),
+  updateSku: defineRpc<UpdateSkuRequest, Sku>(InventoryRpc.updateSku, { request: UpdateSkuRequest }),
+  deleteSku: defineRpc<SkuIdRequest, { deleted: true }>(InventoryRpc.deleteSku, { request: SkuIdRequest }),
 
-  createStockItem: defineRpc<CreateStockItemRequest, StockItem>(InventoryRpc.createStockItem, CreateStockItemRequest),
-  batchRegisterStockItems: defineRpc<BatchRegisterRequest, StockItemBatch>(
-    InventoryRpc.batchRegisterStockItems,
-    BatchRegisterRequest,
-  ),
-  listStockItems: defineRpc<ListStockItemsRequest, Page<StockItem>>(InventoryRpc.listStockItems, ListStockItemsRequest),
-  getStockItem: defineRpc<StockItemIdRequest, StockItem>(InventoryRpc.getStockItem, StockItemIdRequest),
-  lookupStockItem: defineRpc<LookupStockItemRequest, StockItem>(InventoryRpc.lookupStockItem, LookupStockItemRequest),
-  updateStockItem: defineRpc<UpdateStockItemRequest, StockItem>(InventoryRpc.updateStockItem, UpdateStockItemRequest),
-  adjustStockItem: defineRpc<AdjustmentRequest, StockItem>(InventoryRpc.adjustStockItem, AdjustmentRequest),
-  addLedgerEntry: defineRpc<LedgerEntryRequest, LedgerEntry>(InventoryRpc.addLedgerEntry, LedgerEntryRequest),
-  getLedger: defineRpc<StockItemIdRequest, Ledger>(InventoryRpc.getLedger, StockItemIdRequest),
-  getTimeline: defineRpc<StockItemIdRequest, Timeline>(InventoryRpc.getTimeline, StockItemIdRequest),
+  createStockItem: defineRpc<CreateStockItemRequest, StockItem>(InventoryRpc.createStockItem, {
+    request: CreateStockItemRequest,
+  }),
+  batchRegisterStockItems: defineRpc<BatchRegisterRequest, StockItemBatch>(InventoryRpc.batchRegisterStockItems, {
+    request: BatchRegisterRequest,
+  }),
+  listStockItems: defineRpc<ListStockItemsRequest, Page<StockItem>>(InventoryRpc.listStockItems, {
+    request: ListStockItemsRequest,
+  }),
+  getStockItem: defineRpc<StockItemIdRequest, StockItem>(InventoryRpc.getStockItem, { request: StockItemIdRequest }),
+  lookupStockItem: defineRpc<LookupStockItemRequest, StockItem>(InventoryRpc.lookupStockItem, {
+    request: LookupStockItemRequest,
+  }),
+  updateStockItem: defineRpc<UpdateStockItemRequest, StockItem>(InventoryRpc.updateStockItem, {
+    request: UpdateStockItemRequest,
+  }),
+  adjustStockItem: defineRpc<AdjustmentRequest, StockItem>(InventoryRpc.adjustStockItem, {
+    request: AdjustmentRequest,
+  }),
+  addLedgerEntry: defineRpc<LedgerEntryRequest, LedgerEntry>(InventoryRpc.addLedgerEntry, {
+    request: LedgerEntryRequest,
+  }),
+  getLedger: defineRpc<StockItemIdRequest, Ledger>(InventoryRpc.getLedger, { request: StockItemIdRequest }),
+  getTimeline: defineRpc<StockItemIdRequest, Timeline>(InventoryRpc.getTimeline, { request: StockItemIdRequest }),
 
-  handOut: defineRpc<HandOutCommand, StockItem>(InventoryRpc.handOut, HandOutCommand),
-  returnUnits: defineRpc<ReturnCommand, StockItem>(InventoryRpc.returnUnits, ReturnCommand),
-  recordOrderIncome: defineRpc<RecordOrderIncomeCommand, StockItem>(
-    InventoryRpc.recordOrderIncome,
-    RecordOrderIncomeCommand,
-  ),
-  markSold: defineRpc<MarkSoldCommand, StockItem>(InventoryRpc.markSold, MarkSoldCommand),
+  handOut: defineRpc<HandOutCommand, StockItem>(InventoryRpc.handOut, { request: HandOutCommand }),
+  returnUnits: defineRpc<ReturnCommand, StockItem>(InventoryRpc.returnUnits, { request: ReturnCommand }),
+  recordOrderIncome: defineRpc<RecordOrderIncomeCommand, StockItem>(InventoryRpc.recordOrderIncome, {
+    request: RecordOrderIncomeCommand,
+  }),
+  markSold: defineRpc<MarkSoldCommand, StockItem>(InventoryRpc.markSold, { request: MarkSoldCommand }),
 } as const;

@@ -24,14 +24,18 @@ type Rendered<T> = T & { render: ReportRenderFormat };
 export const ReportingCalls = {
   stockItems: defineRpc<StockItemsReportRpc, ReportPage<StockItemReportRow> | RenderedReportPage>(
     ReportingRpc.stockItems,
-    StockItemsReportRpc,
+    { request: StockItemsReportRpc },
   ),
-  skus: defineRpc<SkusReportRpc, ReportPage<SkuReportRow> | RenderedReportPage>(ReportingRpc.skus, SkusReportRpc),
+  skus: defineRpc<SkusReportRpc, ReportPage<SkuReportRow> | RenderedReportPage>(ReportingRpc.skus, {
+    request: SkusReportRpc,
+  }),
   underPerformers: defineRpc<UnderPerformersRpc, ReportPage<UnderPerformerRow> | RenderedReportPage>(
     ReportingRpc.underPerformers,
-    UnderPerformersRpc,
+    { request: UnderPerformersRpc },
   ),
-  pools: defineRpc<PoolsReportRpc, ReportPage<PoolReportRow> | RenderedReportPage>(ReportingRpc.pools, PoolsReportRpc),
+  pools: defineRpc<PoolsReportRpc, ReportPage<PoolReportRow> | RenderedReportPage>(ReportingRpc.pools, {
+    request: PoolsReportRpc,
+  }),
   rendered: {
     stockItems: defineRpc<Rendered<StockItemsReportRpc>, RenderedReportPage>(ReportingRpc.stockItems),
     skus: defineRpc<Rendered<SkusReportRpc>, RenderedReportPage>(ReportingRpc.skus),

@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, Headers, RequestContext, Result, RpcDef, rpcSubject } from '@circulate/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  Headers,
+  OwnerReply,
+  OwnerRoute,
+  RequestContext,
+  Result,
+  RpcDef,
+  rpcSubject,
+} from '@circulate/contracts';
 import { createInbox, ErrorCode as NatsErrorCode, headers as natsHeaders, JSONCodec, Msg, NatsError } from 'nats';
 import { TimeoutError } from 'rxjs';
 import { outcomeOf, recordRpc, startTimer } from './metrics';
@@ -16,6 +26,12 @@ interface ReplyPacket {
 const codec = JSONCodec<unknown>();
 /** Room kept in a message for its NATS headers (request id, tenant: well under this). */
 const HEADER_ROOM = 4096;
+
+/** How long a call waits for a tenant's owner before it asks the shared subject instead. */
+const OWNER_WAIT_MS = 1500;
+
+/** The server's "no responders" answer: nobody subscribes to the subject. */
+class NoResponders extends DomainError {}
 
 interface Pending {
   resolve(msg: Msg): void;
@@ -69,7 +85,7 @@ class ReplyInbox {
     clearTimeout(p.timer);
     // The server's "no responders" answer: an empty message with status 503.
     if (msg.data.length === 0 && msg.headers?.code === 503) {
-      p.reject(new DomainError(ErrorCode.DEPENDENCY_UNAVAILABLE, `the service behind ${p.what} is unreachable`));
+      p.reject(new NoResponders(ErrorCode.DEPENDENCY_UNAVAILABLE, `the service behind ${p.what} is unreachable`));
       return;
     }
     p.resolve(msg);
@@ -100,6 +116,8 @@ export class RpcClient {
 
   /** Sends `data` to the subject of `def` and answers its reply; a contract error is thrown as DomainError. */
   call<TReq, TRes>(def: RpcDef<TReq, TRes>, ctx: RequestContext, data: TReq, timeoutMs?: number): Promise<TRes> {
+    const owner = def.owner;
+    if (owner) return this.timed(def.name, () => this.viaOwner(def.name, owner, ctx, data, timeoutMs)) as Promise<TRes>;
     return this.send(def.name, ctx, data, timeoutMs) as Promise<TRes>;
   }
 
@@ -127,10 +145,14 @@ export class RpcClient {
     }
   }
 
-  /** Every call, timed by name and outcome in `circulate_rpc_duration_seconds{side="client"}`. */
   private send(name: string, ctx: RequestContext, data: unknown, timeoutMs?: number): Promise<unknown> {
+    return this.timed(name, () => this.transmit(name, ctx, data, timeoutMs));
+  }
+
+  /** Every call, timed by name and outcome in `circulate_rpc_duration_seconds{side="client"}`. */
+  private timed(name: string, run: () => Promise<unknown>): Promise<unknown> {
     const elapsed = startTimer();
-    return this.transmit(name, ctx, data, timeoutMs).then(
+    return run().then(
       (answer) => {
         recordRpc('client', name, 'ok', elapsed());
         return answer;
@@ -140,6 +162,51 @@ export class RpcClient {
         throw err;
       },
     );
+  }
+
+  /**
+   * A call whose tenant's state lives on one replica goes straight to that owner's subject: one
+   * hop, where the shared subject's queue group would often pick another replica that forwards
+   * it. When nobody owns the tenant right now (no responders), or the owner is silent and the
+   * request may be repeated, the shared subject: there a replica takes the tenant over.
+   */
+  private async viaOwner<TReq>(
+    name: string,
+    route: OwnerRoute<TReq>,
+    ctx: RequestContext,
+    data: TReq,
+    timeoutMs?: number,
+  ): Promise<unknown> {
+    const timeout = timeoutMs ?? this.defaultTimeoutMs;
+    const started = Date.now();
+    const h = natsHeaders();
+    if (ctx.requestId) h.set(Headers.requestId, ctx.requestId);
+    const encoded = codec.encode({ op: route.op, ctx, data });
+    this.inbox ??= new ReplyInbox(this.nats);
+    const { reply, answer } = this.inbox.open(Math.min(timeout, OWNER_WAIT_MS), name);
+    try {
+      this.nats.nc.publish(route.subjectOf(ctx.tenantId), encoded, { reply, headers: h });
+    } catch (err) {
+      this.inbox.cancel(reply, toDomainError(err, name));
+    }
+    let msg: Msg;
+    try {
+      msg = await answer;
+    } catch (err) {
+      const left = timeout - (Date.now() - started);
+      if ((err instanceof NoResponders || route.repeatable(data)) && left > 0) {
+        return this.transmit(name, ctx, data, left);
+      }
+      throw err;
+    }
+    let packet: OwnerReply;
+    try {
+      packet = codec.decode(msg.data) as OwnerReply;
+    } catch (err) {
+      throw toDomainError(err, name);
+    }
+    if (packet.ok) return packet.value;
+    throw DomainError.fromPayload(packet.error);
   }
 
   private async transmit(name: string, ctx: RequestContext, data: unknown, timeoutMs?: number): Promise<unknown> {

@@ -48,7 +48,7 @@ const Calls = {
   slow: defineRpc<Record<string, never>, { done: true }>('test.rpc.slow.v1'),
   nobody: defineRpc<Record<string, never>, { never: true }>('test.rpc.nobody.v1'),
   /** Served by an `rpcHandlers` table: validated against the definition's class. */
-  tabled: defineRpc<ReserveRequest, Reserved>('test.rpc.tabled.v1', ReserveRequest),
+  tabled: defineRpc<ReserveRequest, Reserved>('test.rpc.tabled.v1', { request: ReserveRequest }),
 };
 
 /** An `rpcController`: its dependencies injected in order (here the replica's NATS connection). */
@@ -220,5 +220,88 @@ describe('typed RPC: RpcClient.call against RpcServer (real NATS)', () => {
       },
     );
     expect(codec.decode(bad.data)).toMatchObject({ id: 'raw-2', err: { code: ErrorCode.VALIDATION_FAILED } });
+  });
+});
+
+describe('typed RPC with an owner route: straight to the owner, else the shared subject (real NATS)', () => {
+  const ns = `o${randomBytes(4).toString('hex')}`;
+  const ctx: RequestContext = { tenantId: tenantId('acme'), role: 'staff', requestId: 'req-2' };
+  const ownerSubject = (t: string) => rpcSubject(`test.owner.${t}.v1`);
+  const Owned = {
+    read: defineRpc<{ n: number }, { by: string; n: number }>('test.owned.read.v1', {
+      owner: { subjectOf: ownerSubject, op: 'read', repeatable: () => true },
+    }),
+    write: defineRpc<{ n: number }, { by: string; n: number }>('test.owned.write.v1', {
+      owner: { subjectOf: ownerSubject, op: 'write', repeatable: () => false },
+    }),
+  };
+  const codec = JSONCodec<unknown>();
+  let previousNs: string | undefined;
+  let nats: NatsConnectionService;
+  let rpc: RpcClient;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    previousNs = process.env['CIRCULATE_NS'];
+    process.env['CIRCULATE_NS'] = ns;
+    nats = new NatsConnectionService(natsUrl, 'rpc-owner-test');
+    await nats.connect();
+    // The shared subjects, in Nest's wire format, as any replica answers them.
+    for (const def of [Owned.read, Owned.write]) {
+      nats.nc.subscribe(rpcSubject(def.name), {
+        queue: 'q',
+        callback: (_e, m) => {
+          const p = codec.decode(m.data) as { id: string; data: { data: { n: number } } };
+          seen.push(`shared:${def.name}`);
+          m.respond(codec.encode({ id: p.id, response: { by: 'shared', n: p.data.data.n }, isDisposed: true }));
+        },
+      });
+    }
+    rpc = new RpcClient(nats, 2500);
+  });
+
+  afterAll(async () => {
+    await nats.onApplicationShutdown();
+    process.env['CIRCULATE_NS'] = previousNs;
+  });
+
+  it('asks the shared subject when nobody owns the tenant (no responders), without waiting', async () => {
+    const t0 = Date.now();
+    expect(await rpc.call(Owned.read, ctx, { n: 1 })).toEqual({ by: 'shared', n: 1 });
+    expect(Date.now() - t0).toBeLessThan(900);
+  });
+
+  it('sends straight to the owner, which gets the operation, the context and the data', async () => {
+    const sub = nats.nc.subscribe(ownerSubject('acme'), {
+      callback: (_e, m) => {
+        const p = codec.decode(m.data) as { op: string; ctx: RequestContext; data: { n: number } };
+        seen.push(`owner:${p.op}:${p.ctx.requestId}`);
+        if (p.data.n < 0) m.respond(codec.encode({ ok: false, error: { code: ErrorCode.CONFLICT, message: 'no' } }));
+        else m.respond(codec.encode({ ok: true, value: { by: 'owner', n: p.data.n } }));
+      },
+    });
+    seen.length = 0;
+    try {
+      expect(await rpc.call(Owned.read, ctx, { n: 2 })).toEqual({ by: 'owner', n: 2 });
+      expect(await rpc.call(Owned.write, ctx, { n: 3 })).toEqual({ by: 'owner', n: 3 });
+      await expect(rpc.call(Owned.write, ctx, { n: -1 })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      expect(seen).toEqual(['owner:read:req-2', 'owner:write:req-2', 'owner:write:req-2']);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('falls back to the shared subject after a silent owner only for a request that may be repeated', async () => {
+    const sub = nats.nc.subscribe(ownerSubject('acme'), { callback: () => undefined });
+    seen.length = 0;
+    try {
+      expect(await rpc.call(Owned.read, ctx, { n: 4 })).toEqual({ by: 'shared', n: 4 });
+      await expect(rpc.call(Owned.write, ctx, { n: 5 })).rejects.toMatchObject({
+        code: ErrorCode.DEPENDENCY_UNAVAILABLE,
+      });
+      expect(seen).toEqual(['shared:test.owned.read.v1']);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 });

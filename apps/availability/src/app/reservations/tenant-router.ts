@@ -6,12 +6,15 @@ import { ReservationState } from '@circulate/availability/reservations';
 import {
   DomainError,
   ErrorCode,
+  REPEATABLE_COMMANDS,
   tenantOwnerSubject,
+  type OwnerPacket,
+  type OwnerReply,
   type ErrorPayload,
   type RequestContext,
   tenantId as toTenantId,
 } from '@circulate/contracts';
-import type { NatsConnectionService } from '@circulate/platform/messaging';
+import { outcomeOf, recordRpc, startTimer, type NatsConnectionService } from '@circulate/platform/messaging';
 import type { Connection } from 'mongoose';
 import { JSONCodec, type Msg } from 'nats';
 import type { ReadModelFeed } from '../read-model-feed';
@@ -34,17 +37,15 @@ export interface RouterOptions {
 /** What runs on the owner: the replica that holds the tenant's lease. */
 export type LocalHandler = (owned: OwnedTenant, ctx: RequestContext, op: string, data: unknown) => Promise<unknown>;
 
-interface ForwardPacket {
-  readonly op: string;
-  readonly ctx: RequestContext;
-  readonly data: unknown;
-}
-type ForwardReply = { ok: true; value: unknown } | { ok: false; error: ErrorPayload };
+type ForwardPacket = OwnerPacket;
+type ForwardReply = OwnerReply;
 
 const codec = JSONCodec<unknown>();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Ops whose repeat after a lost answer does no harm (so a forward that timed out may be retried). */
-const RETRIABLE = new Set(['check', 'calendar', 'schedule', 'of', 'reserve', 'release', 'confirm', 'hand_out']);
+/** The operations an owner runs (a bounded label set for the RPC metrics). */
+const OWNER_OPS = new Set(['check', 'calendar', 'schedule', 'of', 'command']);
+const RETRIABLE = new Set(['check', 'calendar', 'schedule', 'of', ...REPEATABLE_COMMANDS]);
 
 /**
  * One owner per tenant (DESIGN.md "How, given our storage"). A request for a tenant is served
@@ -250,11 +251,16 @@ export class TenantRouter implements ReservationSource {
       return;
     }
     let reply: ForwardReply;
+    const elapsed = startTimer();
+    let op = 'unknown';
     try {
       const p = codec.decode(msg.data) as ForwardPacket;
+      if (OWNER_OPS.has(p.op)) op = p.op;
       reply = { ok: true, value: (await this.local(owned, p.ctx, p.op, p.data)) ?? null };
+      recordRpc('server', `availability.owner.${op}`, 'ok', elapsed());
     } catch (err) {
       reply = { ok: false, error: toPayload(err, this.logger) };
+      recordRpc('server', `availability.owner.${op}`, outcomeOf(err), elapsed());
     }
     msg.respond(codec.encode(reply));
   }

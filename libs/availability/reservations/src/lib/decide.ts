@@ -28,7 +28,7 @@ import {
   statusOf,
   type DecideResult,
 } from './draft';
-import { searchSlots, slotsOf } from './search';
+import { searchOrder } from './search';
 import { extend, overdue, partialReturn, resolveConflicts, selected, swap } from './moves';
 
 export { UNTIL_BACK } from './draft';
@@ -113,27 +113,6 @@ function reserve(d: Draft, cmd: ReserveCommand): ReservationReply {
   }
   d.event('reservation.reserved', cmd.orderId, made);
   return { ok: true, order: state.view(cmd.orderId) };
-}
-
-/**
- * The lines did not fit one after another: if each fits on its own, search for an assignment of
- * units to all of them together (search.ts). Puts the reservations and returns true when found.
- */
-function searchOrder(d: Draft, order: OrderRecord, cmd: ReserveCommand, made: ReservationRecord[]): boolean {
-  const { state } = d;
-  const lines = cmd.lines.map((line, i) => ({
-    lineIndex: i,
-    listing: listingOf(state, line, `lines[${i}].listingId`),
-    request: requestOf(line, line.end, line.quantity ?? 1),
-  }));
-  if (lines.length < 2 || lines.some((l) => !allocate(state.index, l.listing, l.request).ok)) return false;
-  const found = searchSlots(state.index, slotsOf(lines));
-  if (!found) return false;
-  for (const [i] of cmd.lines.entries()) {
-    const mine = found.filter((p) => p.lineIndex === i).map((p) => p.line);
-    order = putLines(d, order, i, mine, statusOf(order), made);
-  }
-  return true;
 }
 
 /** Removes an order's records and marks it `state`; then fills shortages from what it freed. */

@@ -82,7 +82,7 @@ export class Draft {
 
   /** Undoes (and forgets) every change made since `mark`. */
   rollbackTo(mark: { changes: number; undo: number }): void {
-    while (this.undo.length > mark.undo) this.state.applyChange(this.undo.pop()!);
+    for (const u of this.undo.splice(mark.undo).reverse()) this.state.applyChange(u);
     this.changes.length = mark.changes;
   }
 

@@ -5,6 +5,9 @@ import {
   type AvailabilityRequest,
   type EngineListing,
 } from '@circulate/availability/engine';
+import type { ReserveCommand } from '@circulate/contracts';
+import { Draft, listingOf, putLines, requestOf, statusOf } from './draft';
+import type { OrderRecord, ReservationRecord } from './state';
 
 /**
  * The complete search for an order whose lines, placed one after another, did not fit.
@@ -114,4 +117,25 @@ export function searchSlots(index: AvailabilityIndex, slots: readonly Slot[], bu
     merged.set(key, prev ? { ...prev, line: { ...prev.line, quantity: prev.line.quantity + 1 } } : p);
   }
   return [...merged.values()].sort((a, b) => a.lineIndex - b.lineIndex);
+}
+
+/**
+ * The lines did not fit one after another: if each fits on its own, search for an assignment of
+ * units to all of them together (search.ts). Puts the reservations and returns true when found.
+ */
+export function searchOrder(d: Draft, order: OrderRecord, cmd: ReserveCommand, made: ReservationRecord[]): boolean {
+  const { state } = d;
+  const lines = cmd.lines.map((line, i) => ({
+    lineIndex: i,
+    listing: listingOf(state, line, `lines[${i}].listingId`),
+    request: requestOf(line, line.end, line.quantity ?? 1),
+  }));
+  if (lines.length < 2 || lines.some((l) => !allocate(state.index, l.listing, l.request).ok)) return false;
+  const found = searchSlots(state.index, slotsOf(lines));
+  if (!found) return false;
+  for (const [i] of cmd.lines.entries()) {
+    const mine = found.filter((p) => p.lineIndex === i).map((p) => p.line);
+    order = putLines(d, order, i, mine, statusOf(order), made);
+  }
+  return true;
 }

@@ -154,11 +154,32 @@ export function applyView(
     const idx = lines.findIndex((l) => l.allocations.some((x) => x.reservationId === id));
     if (idx >= 0 && !next[idx].allocations.some((x) => x.reservationId === id)) next[idx].allocations.push(a);
   }
-  const shortages = (view?.shortages ?? []).map((s) => {
-    const rules = listings.get(lines[s.lineIndex]?.listingId ?? '')?.fulfillmentRules ?? [];
-    return { lineIndex: s.lineIndex, ruleId: rules.length === 1 ? rules[0].id : null, missing: s.missing };
-  });
+  const shortages = (view?.shortages ?? []).map((s) => ({
+    lineIndex: s.lineIndex,
+    ruleId: shortageRule(s.lineIndex, lines, next, listings),
+    missing: s.missing,
+  }));
   return { lines: next, shortages, conflicts };
+}
+
+/**
+ * The rule a line's shortage is of: the listing's only rule when the listing is at hand (order
+ * creation); otherwise (a later sync of availability's view, without the listing) the one rule
+ * the line's allocations, before or after, are of. A copy of a listing is allocated whole, so
+ * allocations of a single rule mean a single-rule listing; a shortage of a bundle stays null.
+ */
+function shortageRule(
+  lineIndex: number,
+  before: readonly OrderLine[],
+  after: readonly OrderLine[],
+  listings: ReadonlyMap<string, Pick<Listing, 'fulfillmentRules'>>,
+): string | null {
+  const rules = listings.get(before[lineIndex]?.listingId ?? '')?.fulfillmentRules;
+  if (rules) return rules.length === 1 ? rules[0].id : null;
+  const seen = new Set(
+    [...(before[lineIndex]?.allocations ?? []), ...(after[lineIndex]?.allocations ?? [])].map((a) => a.ruleId),
+  );
+  return seen.size === 1 ? [...seen][0] : null;
 }
 
 /** The order id a reservation belongs to (`res_<orderId>_<n>`, availability's id scheme). */

@@ -1,5 +1,6 @@
 import { CreateOrderRequest, DomainError, OrdersEvents, RequestContext, tenantId } from '@circulate/contracts';
 import { fakeServices } from './test-fakes';
+import { applyView } from './order-building';
 
 const admin: RequestContext = { tenantId: tenantId('acme'), role: 'admin' };
 const storefront: RequestContext = { tenantId: tenantId('acme'), role: 'storefront' };
@@ -130,5 +131,52 @@ describe('orders application layer (fakes at the RPC seam)', () => {
     const err = await refusal(scanning.handOut(admin, { id: order.id, items: [{ code: 'B1' }, { code: 'NOPE' }] }));
     expect(err.errors?.[0].field).toBe('items[1].code');
     expect(deps.calls).toEqual([]);
+  });
+});
+
+describe('applyView (availability view → order lines, shortages, conflicts)', () => {
+  const line = (allocations: { ruleId: string; stockItemId: string; reservationId: string }[]) => ({
+    listingId: 'lst_bike',
+    variant: {},
+    quantity: 3,
+    priceTableId: null,
+    start: '2031-06-01T09:00:00.000Z',
+    end: '2031-06-04T09:00:00.000Z',
+    purchase: false,
+    price: { amount: 36000, currency: 'EUR' },
+    allocations: allocations.map((a) => ({ ...a, quantity: 1, out: 0, returned: 0 })),
+  });
+  const rsv = (id: string, unit: string) => ({
+    reservationId: id,
+    lineIndex: 0,
+    ruleId: 'rul_bike',
+    stockItemId: unit,
+    quantity: 1,
+    start: 0,
+    end: 1,
+    status: 'confirmed' as const,
+  });
+  const view = (allocations: ReturnType<typeof rsv>[], missing: number) => ({
+    orderId: 'ord_1',
+    state: 'active' as const,
+    holdUntil: null,
+    allocations,
+    shortages: missing ? [{ lineIndex: 0, missing }] : [],
+  });
+
+  it('keeps the shortage rule when a later view is applied without the listing (a partly filled shortage)', () => {
+    const lines = [line([{ ruleId: 'rul_bike', stockItemId: 'ski_b1', reservationId: 'res_ord_1_0' }])];
+    const applied = applyView(lines, view([rsv('res_ord_1_0', 'ski_b1'), rsv('res_ord_1_1', 'ski_b2')], 1));
+    expect(applied.shortages).toEqual([{ lineIndex: 0, ruleId: 'rul_bike', missing: 1 }]);
+    expect(applied.lines[0].allocations.map((a) => a.stockItemId)).toEqual(['ski_b1', 'ski_b2']);
+  });
+
+  it('with the listing at hand, a single-rule listing names its rule and a bundle none', () => {
+    const lines = [line([])];
+    const one = new Map([['lst_bike', { fulfillmentRules: [{ id: 'rul_x' }] }]]) as never;
+    const two = new Map([['lst_bike', { fulfillmentRules: [{ id: 'rul_x' }, { id: 'rul_y' }] }]]) as never;
+    expect(applyView(lines, view([], 3), one).shortages).toEqual([{ lineIndex: 0, ruleId: 'rul_x', missing: 3 }]);
+    expect(applyView(lines, view([], 3), two).shortages).toEqual([{ lineIndex: 0, ruleId: null, missing: 3 }]);
+    expect(applyView(lines, view([], 3)).shortages).toEqual([{ lineIndex: 0, ruleId: null, missing: 3 }]);
   });
 });
