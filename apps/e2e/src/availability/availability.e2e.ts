@@ -1,4 +1,4 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import fc from 'fast-check';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -22,7 +22,7 @@ const START = '2027-06-01T10:00:00Z';
 const END = '2027-06-03T10:00:00Z';
 
 describe('availability: the read model through the gateway', () => {
-  let stack: TestStack;
+  const stack = useTestStack();
   let harbour: string;
   let hall: string;
   let berlin: string;
@@ -57,7 +57,6 @@ describe('availability: the read model through the gateway', () => {
     ).value.body.quantity;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     harbour = (await post('/locations', { name: 'Harbour' })).id;
     hall = (await post('/locations', { name: 'Hall' })).id;
     berlin = (await post('/locations', { name: 'Berlin', timeZone: 'Europe/Berlin' })).id;
@@ -154,10 +153,6 @@ describe('availability: the read model through the gateway', () => {
       })
     ).id;
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   it('counts units from stock for several listings sharing one fleet, by location', async () => {
     expect(await quantityOf(daily)).toBe(8);

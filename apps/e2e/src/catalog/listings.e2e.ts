@@ -1,21 +1,17 @@
-import { priceTable, skuRule, startTestStack, TestStack } from '@circulate/platform/stack';
+import { priceTable, skuRule } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { connect, JSONCodec } from 'nats';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('catalog: listings through the gateway', () => {
-  let stack: TestStack;
+  const stack = useTestStack();
   let harbour: string;
   let hall: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     harbour = (await stack.http('POST', '/locations', { body: { name: 'Harbour shop' } })).body.id;
     hall = (await stack.http('POST', '/locations', { body: { name: 'Event hall' } })).body.id;
   }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const create = (body: unknown, key?: string) => stack.http('POST', '/listings', { body, key });
   const allListings = async () => (await stack.http('GET', '/listings?limit=500')).body.items as any[];

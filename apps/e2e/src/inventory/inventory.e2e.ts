@@ -1,16 +1,15 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { Inventory } from './support';
 
 const EUR = (amount: number) => ({ amount, currency: 'EUR' });
 
 describe('inventory: SKUs, stock items, codes, ledgers and timelines (through the gateway)', () => {
-  let stack: TestStack;
+  const stack = useTestStack();
   let inv: Inventory;
   let loc: string;
   let loc2: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     inv = new Inventory(stack);
     loc = await inv.location('Harbour');
     loc2 = await inv.location('Station');
@@ -18,7 +17,6 @@ describe('inventory: SKUs, stock items, codes, ledgers and timelines (through th
 
   afterAll(async () => {
     await inv?.close();
-    await stack?.stop();
   });
 
   describe('SKUs', () => {

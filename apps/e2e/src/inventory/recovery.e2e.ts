@@ -1,6 +1,6 @@
 import { InventoryEvents, SkuSnapshot, tenantId } from '@circulate/contracts';
 import { outboxEvent } from '@circulate/platform/messaging';
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { MongoClient } from 'mongodb';
 import { Inventory } from './support';
 
@@ -13,7 +13,7 @@ const ACME = tenantId('acme');
  * start inventory again and expect the snapshots to catch up by themselves.
  */
 describe('inventory: a crash in the middle of a SKU edit or deletion is repaired after restart', () => {
-  let stack: TestStack;
+  const stack = useTestStack({ env: { SKU_FANOUT_GRACE_MS: '0' } });
   let inv: Inventory;
   let mongo: MongoClient;
   let loc: string;
@@ -51,7 +51,6 @@ describe('inventory: a crash in the middle of a SKU edit or deletion is repaired
   };
 
   beforeAll(async () => {
-    stack = await startTestStack({ env: { SKU_FANOUT_GRACE_MS: '0' } });
     inv = new Inventory(stack);
     mongo = await MongoClient.connect(stack.apps.options.mongoUrl);
     loc = await inv.location('Recovery shop');
@@ -60,7 +59,6 @@ describe('inventory: a crash in the middle of a SKU edit or deletion is repaired
   afterAll(async () => {
     await inv?.close();
     await mongo?.close();
-    await stack?.stop();
   });
 
   it('publishes the linked items\u2019 new snapshots when inventory died right after writing the SKU', async () => {

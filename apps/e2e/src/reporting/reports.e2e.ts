@@ -1,5 +1,5 @@
 import { parseCsv, ReportCsvColumns, ReportingRpc } from '@circulate/contracts';
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { Inventory } from '../inventory/support';
 import { EUR, Facts } from './support';
 
@@ -23,14 +23,14 @@ const TO = '2026-01-31';
 const range = `from=${FROM}&to=${TO}`;
 
 describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, rebuild (through the gateway)', () => {
-  let stack: TestStack;
+  // REPORTING_IDEMPOTENCY=off shows these tests catch double counting.
+  const idempotency = process.env['REPORTING_IDEMPOTENCY'];
+  const idempotencyEnv: Record<string, string> = idempotency ? { REPORTING_IDEMPOTENCY: idempotency } : {};
+  const stack = useTestStack({ env: idempotencyEnv });
   let facts: Facts;
   let inv: Inventory;
 
   beforeAll(async () => {
-    const env: Record<string, string> = {};
-    if (process.env['REPORTING_IDEMPOTENCY']) env['REPORTING_IDEMPOTENCY'] = process.env['REPORTING_IDEMPOTENCY'];
-    stack = await startTestStack({ env });
     facts = new Facts(stack);
     inv = new Inventory(stack);
 
@@ -112,7 +112,6 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
   afterAll(async () => {
     await facts?.close();
     await inv?.close();
-    await stack?.stop();
   });
 
   it('per item: income, cost, profit, roi, rentals, days out and utilisation of the worked example', async () => {
