@@ -1,3 +1,4 @@
+import { skuRule } from '@circulate/platform/stack';
 import { useTestStack } from '../support/stack';
 import fc from 'fast-check';
 
@@ -62,19 +63,10 @@ describe('availability: the read model through the gateway', () => {
     berlin = (await post('/locations', { name: 'Berlin', timeZone: 'Europe/Berlin' })).id;
     const bikeS = await post('/skus', { code: 'BIK-S', name: 'Bike S', attributes: { size: 'S' } });
     const bikeM = await post('/skus', { code: 'BIK-M', name: 'Bike M', attributes: { size: 'M' } });
-    for (let i = 0; i < 6; i++)
-      bikes.push(
-        await post('/stock-items', {
-          tracking: 'serialized',
-          skuId: bikeS.id,
-          locationId: harbour,
-          codes: [`BS-${i}`],
-        }),
-      );
-    for (let i = 0; i < 2; i++)
-      bikes.push(
-        await post('/stock-items', { tracking: 'serialized', skuId: bikeS.id, locationId: hall, codes: [`BH-${i}`] }),
-      );
+    const unit = (skuId: string, locationId: string, code: string) =>
+      post('/stock-items', { tracking: 'serialized', skuId, locationId, codes: [code] });
+    for (let i = 0; i < 6; i++) bikes.push(await unit(bikeS.id, harbour, `BS-${i}`));
+    for (let i = 0; i < 2; i++) bikes.push(await unit(bikeS.id, hall, `BH-${i}`));
     for (let i = 0; i < 3; i++)
       await post('/stock-items', { tracking: 'serialized', skuId: bikeM.id, locationId: harbour });
     const helmet = await post('/skus', { code: 'HLM', name: 'Helmet' });
@@ -109,7 +101,7 @@ describe('availability: the read model through the gateway', () => {
       await post('/listings', {
         ...base,
         name: 'Helmet pair',
-        fulfillmentRules: [{ quantity: 2, match: { skuCodes: ['HLM'] } }],
+        fulfillmentRules: [skuRule('HLM', 2)],
       })
     ).id;
     partySet = (
@@ -117,10 +109,7 @@ describe('availability: the read model through the gateway', () => {
         ...base,
         name: 'Party set',
         locationIds: [hall],
-        fulfillmentRules: [
-          { quantity: 1, match: { skuCodes: ['TAB'] } },
-          { quantity: 6, match: { skuCodes: ['CHR'] } },
-        ],
+        fulfillmentRules: [skuRule('TAB'), skuRule('CHR', 6)],
       })
     ).id;
     bySize = (

@@ -23,30 +23,31 @@ describe('catalog: listings through the gateway', () => {
     let sale: any;
 
     beforeAll(async () => {
-      daily = await create({
-        name: 'Bike — daily rental',
-        status: 'published',
-        channels: { onlineStore: true, admin: true, checkIn: true },
-        locationIds: [harbour],
-        priceTables: [{ name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 4000 }] }],
-        fulfillmentRules: [bikeRule],
-      });
-      weekly = await create({
-        name: 'Bike — weekly package',
-        status: 'published',
-        channels: { onlineStore: true },
-        locationIds: [harbour],
-        priceTables: [{ name: 'Weekly', currency: 'EUR', rates: [{ unit: 'week', amount: 18000 }] }],
-        fulfillmentRules: [bikeRule],
-      });
-      sale = await create({
-        name: 'Bike — for sale',
-        status: 'published',
-        channels: { onlineStore: false, admin: false, checkIn: true },
-        locationIds: [harbour],
-        priceTables: [{ name: 'Sale', currency: 'EUR', salePrice: 39900 }],
-        fulfillmentRules: [bikeRule],
-      });
+      /** A published bike listing at the harbour: its name, channels and one price table. */
+      const bike = (name: string, channels: Record<string, boolean>, table: object) =>
+        create({
+          name,
+          status: 'published',
+          channels,
+          locationIds: [harbour],
+          priceTables: [table],
+          fulfillmentRules: [bikeRule],
+        });
+      daily = await bike(
+        'Bike — daily rental',
+        { onlineStore: true, admin: true, checkIn: true },
+        priceTable('Daily', { day: 4000 }),
+      );
+      weekly = await bike('Bike — weekly package', { onlineStore: true }, priceTable('Weekly', { week: 18000 }));
+      sale = await bike(
+        'Bike — for sale',
+        { onlineStore: false, admin: false, checkIn: true },
+        {
+          name: 'Sale',
+          currency: 'EUR',
+          salePrice: 39900,
+        },
+      );
     });
 
     it('creates all three with the same rule, a generated slug and stable ids', () => {
