@@ -96,7 +96,15 @@ async function location(code: string, name: string, timeZone: string): Promise<J
   );
 }
 
-async function sku(body: Json): Promise<Json> {
+/** The SKU with this code, created with these fields when there is none. */
+async function sku(
+  code: string,
+  name: string,
+  category: string[],
+  purchasePrice: Json,
+  more: Json = {},
+): Promise<Json> {
+  const body: Json = { code, name, category, purchasePrice, ...more };
   return ensure(
     async () => {
       const page = await must('GET', `/skus?code=${encodeURIComponent(body['code'])}`);
@@ -186,29 +194,15 @@ async function main(): Promise<void> {
     { size: 'L', frame: 58, price: 55900 },
   ];
   for (const s of sizes) {
-    const bike = await sku({
-      code: `BIK-${s.size}`,
-      name: `City bike ${s.size}`,
-      category: ['Bicycles', 'City'],
+    const bike = await sku(`BIK-${s.size}`, `City bike ${s.size}`, ['Bicycles', 'City'], eur(s.price), {
       attributes: { brand: 'Helkama', 'Frame size': s.size, frameCm: s.frame, electric: false },
-      purchasePrice: eur(s.price),
     });
     await serializedFleet(bike, harbour['id'], 20);
   }
 
   progress('helmets and locks, pooled (40 helmets, 25 locks)');
-  const helmet = await sku({
-    code: 'HLM-STD',
-    name: 'Helmet',
-    category: ['Bicycles', 'Accessories'],
-    purchasePrice: eur(3500),
-  });
-  const lock = await sku({
-    code: 'LCK-U',
-    name: 'U-lock',
-    category: ['Bicycles', 'Accessories'],
-    purchasePrice: eur(2500),
-  });
+  const helmet = await sku('HLM-STD', 'Helmet', ['Bicycles', 'Accessories'], eur(3500));
+  const lock = await sku('LCK-U', 'U-lock', ['Bicycles', 'Accessories'], eur(2500));
   await pool('HLM-POOL-HARBOUR', helmet, harbour['id'], 40);
   await pool('LCK-POOL-HARBOUR', lock, harbour['id'], 25);
 
@@ -257,19 +251,10 @@ async function main(): Promise<void> {
   });
 
   progress('event furniture: 6 festival tables (serialized), 60 chairs (pooled)');
-  const table = await sku({
-    code: 'TBL-FEST',
-    name: 'Festival table 220 cm',
-    category: ['Event furniture', 'Tables'],
+  const table = await sku('TBL-FEST', 'Festival table 220 cm', ['Event furniture', 'Tables'], eur(18900), {
     attributes: { lengthCm: 220, seats: 8 },
-    purchasePrice: eur(18900),
   });
-  const chair = await sku({
-    code: 'CHR-FOLD',
-    name: 'Folding chair',
-    category: ['Event furniture', 'Chairs'],
-    purchasePrice: eur(2900),
-  });
+  const chair = await sku('CHR-FOLD', 'Folding chair', ['Event furniture', 'Chairs'], eur(2900));
   await serializedFleet(table, hall['id'], 6);
   await pool('CHR-POOL-HALL', chair, hall['id'], 60);
 

@@ -45,16 +45,9 @@ cat > "$dir/tsconfig.spec.json" <<J
 }
 J
 cat > "$dir/jest.config.cts" <<J
-module.exports = {
-  displayName: '$name',
-  preset: '${up}jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\\\.[tj]s\$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '${up}coverage/$dir',
-};
+const { nodeProject } = require('${up}tools/jest/node-project');
+
+module.exports = nodeProject(__dirname, '$name');
 J
 cat > "$dir/eslint.config.mjs" <<J
 import baseConfig from '${up}eslint.config.mjs';
