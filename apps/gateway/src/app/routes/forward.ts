@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Query, RequestMethod, Res, Type } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Query, RequestMethod, Res, Type } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -22,6 +22,7 @@ export interface Forward {
   query?: RequestClass<unknown>;
   rawQuery?: (query: Record<string, unknown>, params: Record<string, string>) => unknown;
   answer?: Answer<unknown>;
+  header?: { name: string; field: string };
   timeoutMs?: number;
   status?: number;
   summary?: string;
@@ -39,6 +40,8 @@ interface CommonOptions {
 interface ForwardOptions<TReq> extends CommonOptions {
   body?: RequestClass<Omit<TReq, PathParam>>;
   query?: RequestClass<Omit<TReq, PathParam>>;
+  /** A request header passed on as a field of the request when the caller sent it. */
+  header?: { name: string; field: keyof TReq & string };
 }
 
 /** A route that answers itself (pages joined, a stream) from its validated query and the reply. */
@@ -118,6 +121,8 @@ function defineRoute(proto: { rpc: RpcClient }, route: Forward): void {
         : params.length
           ? { ...(given as object), ...named }
           : (given ?? {});
+      const header = route.header ? (args[params.length + (input ? 1 : 0)] as string | undefined) : undefined;
+      if (header) Object.assign(request as object, { [(route.header as { field: string }).field]: header });
       const answer = await this.rpc.call(route.def, ctx, request, route.timeoutMs);
       return route.verb === 'DELETE' ? undefined : answer;
     },
@@ -135,6 +140,7 @@ function defineRoute(proto: { rpc: RpcClient }, route: Forward): void {
   if (route.body) Body()(proto, route.name, params.length + 1);
   if (route.query || route.rawQuery) Query()(proto, route.name, params.length + 1);
   if (route.answer) Res({ passthrough: true })(proto, route.name, params.length + 2);
+  if (route.header) Headers(route.header.name)(proto, route.name, params.length + (input ? 2 : 1));
   const types = [
     RequestContext,
     ...params.map(() => String),

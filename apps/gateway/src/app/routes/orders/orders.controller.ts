@@ -1,91 +1,33 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   CreateOrderBody,
   ExtendOrderBody,
   HandOutBody,
   ListOrdersRequest,
-  Order,
   OrdersCalls,
-  Page,
-  RequestContext,
   ReturnBody,
 } from '@circulate/contracts';
-import { RpcClient } from '@circulate/platform/messaging';
-import { Allow, Ctx } from '../../auth/auth.guard';
+import { forward, forwardController } from '../forward';
+
+const everyone = ['admin', 'staff', 'storefront'] as const;
+const staff = ['admin', 'staff'] as const;
 
 /**
  * Orders (API.md "Orders"). The Idempotency-Key of `POST /orders` also goes to the orders service,
- * which keys the whole saga by it: a retry after a crash resumes the same order.
+ * which keys the whole saga by it: a retry after a crash resumes the same order. The commands on
+ * an order answer 200 with the order.
  */
-@ApiTags('orders')
-@ApiBearerAuth()
-@Controller('orders')
-export class OrdersController {
-  constructor(private readonly rpc: RpcClient) {}
-
-  @Post()
-  @HttpCode(201)
-  @Allow('admin', 'staff', 'storefront')
-  create(
-    @Ctx() ctx: RequestContext,
-    @Body() body: CreateOrderBody,
-    @Headers('idempotency-key') key?: string,
-  ): Promise<Order> {
-    return this.rpc.call(OrdersCalls.createOrder, ctx, { ...body, ...(key ? { idempotencyKey: key } : {}) });
-  }
-
-  @Get()
-  @Allow('admin', 'staff', 'storefront')
-  list(@Ctx() ctx: RequestContext, @Query() query: ListOrdersRequest): Promise<Page<Order>> {
-    return this.rpc.call(OrdersCalls.listOrders, ctx, query);
-  }
-
-  @Get(':id')
-  @Allow('admin', 'staff', 'storefront')
-  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.call(OrdersCalls.getOrder, ctx, { id });
-  }
-
-  @Post(':id/confirm')
-  @HttpCode(200)
-  @Allow('admin', 'staff')
-  confirm(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.call(OrdersCalls.confirmOrder, ctx, { id });
-  }
-
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Allow('admin', 'staff', 'storefront')
-  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.call(OrdersCalls.cancelOrder, ctx, { id });
-  }
-
-  @Post(':id/extend')
-  @HttpCode(200)
-  @Allow('admin', 'staff')
-  extend(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ExtendOrderBody): Promise<Order> {
-    return this.rpc.call(OrdersCalls.extendOrder, ctx, { ...body, id });
-  }
-
-  @Post(':id/hand-out')
-  @HttpCode(200)
-  @Allow('admin', 'staff')
-  handOut(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: HandOutBody): Promise<Order> {
-    return this.rpc.call(OrdersCalls.handOut, ctx, { ...body, id });
-  }
-
-  @Post(':id/return')
-  @HttpCode(200)
-  @Allow('admin', 'staff')
-  returnUnits(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ReturnBody): Promise<Order> {
-    return this.rpc.call(OrdersCalls.returnUnits, ctx, { ...body, id });
-  }
-
-  @Post(':id/complete')
-  @HttpCode(200)
-  @Allow('admin', 'staff')
-  complete(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Order> {
-    return this.rpc.call(OrdersCalls.completeOrder, ctx, { id });
-  }
-}
+export const OrdersController = forwardController('orders', [
+  forward('create', 'POST', OrdersCalls.createOrder, {
+    roles: everyone,
+    body: CreateOrderBody,
+    header: { name: 'idempotency-key', field: 'idempotencyKey' },
+  }),
+  forward('list', 'GET', OrdersCalls.listOrders, { roles: everyone, query: ListOrdersRequest }),
+  forward('get', 'GET :id', OrdersCalls.getOrder, { roles: everyone }),
+  forward('confirm', 'POST :id/confirm', OrdersCalls.confirmOrder, { roles: staff, status: 200 }),
+  forward('cancel', 'POST :id/cancel', OrdersCalls.cancelOrder, { roles: everyone, status: 200 }),
+  forward('extend', 'POST :id/extend', OrdersCalls.extendOrder, { roles: staff, status: 200, body: ExtendOrderBody }),
+  forward('handOut', 'POST :id/hand-out', OrdersCalls.handOut, { roles: staff, status: 200, body: HandOutBody }),
+  forward('returnUnits', 'POST :id/return', OrdersCalls.returnUnits, { roles: staff, status: 200, body: ReturnBody }),
+  forward('complete', 'POST :id/complete', OrdersCalls.completeOrder, { roles: staff, status: 200 }),
+]);
