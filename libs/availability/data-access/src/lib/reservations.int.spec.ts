@@ -113,17 +113,29 @@ afterEach(async () => {
   await Promise.all(connections.splice(0).map((x) => x.close()));
 });
 
+/**
+ * Two writers race `orders` over `items`; then the log holds no problem and both writers gave
+ * every order the same answer.
+ */
+async function raceTwoWriters(
+  items: EngineStockItem[],
+  orders: { orderId: string; listingId: string; quantity: number }[],
+) {
+  const writers = await replicas(items);
+  const replies = await race(writers, orders);
+  const won = accepted(replies);
+  const check = await checkLog(new ReservationLog(await connect()), TENANT, items);
+  expect(check.problems).toEqual([]);
+  expectSameAnswers(replies);
+  return { writers, won, check };
+}
+
 describe('reservations through the log, two writers', () => {
   it('accepts exactly 20 of 40 concurrent reserves for 20 serialized units, no unit twice', async () => {
     const items = Array.from({ length: 20 }, (_, i) => unit(`ski_bike${i}`, 'BIKE'));
-    const writers = await replicas(items);
     const orders = Array.from({ length: 40 }, (_, i) => ({ orderId: `ord_${i}`, listingId: 'lst_bike', quantity: 1 }));
-    const replies = await race(writers, orders);
-    const won = accepted(replies);
-    const check = await checkLog(new ReservationLog(await connect()), TENANT, items);
-    expect(check.problems).toEqual([]);
+    const { writers, won, check } = await raceTwoWriters(items, orders);
     expect(won).toHaveLength(20);
-    expectSameAnswers(replies);
     expect(new Set(check.held.map((r) => r.stockItemId)).size).toBe(20);
     expect(new Set(check.held.map((r) => r.orderId))).toEqual(new Set(won));
     expect(writers[0].stats.collisions + writers[1].stats.collisions).toBeGreaterThan(0);
@@ -131,14 +143,9 @@ describe('reservations through the log, two writers', () => {
 
   it('accepts exactly 25 of 30 reserves of 2 on a pool of 50', async () => {
     const items = [pool('ski_chairs', 'CHAIR', 50)];
-    const writers = await replicas(items);
     const orders = Array.from({ length: 30 }, (_, i) => ({ orderId: `ord_${i}`, listingId: 'lst_chair', quantity: 2 }));
-    const replies = await race(writers, orders);
-    const won = accepted(replies);
-    const check = await checkLog(new ReservationLog(await connect()), TENANT, items);
-    expect(check.problems).toEqual([]);
+    const { won, check } = await raceTwoWriters(items, orders);
     expect(won).toHaveLength(25);
-    expectSameAnswers(replies);
     expect(check.held.reduce((n, r) => n + r.quantity, 0)).toBe(50);
   });
 
@@ -148,14 +155,9 @@ describe('reservations through the log, two writers', () => {
       ...Array.from({ length: 5 }, (_, i) => unit(`ski_table${i}`, 'TABLE')),
       pool('ski_chairs', 'CHAIR', 13),
     ];
-    const writers = await replicas(items);
     const orders = Array.from({ length: 12 }, (_, i) => ({ orderId: `ord_${i}`, listingId: 'lst_set', quantity: 1 }));
-    const replies = await race(writers, orders);
-    const won = accepted(replies);
-    const check = await checkLog(new ReservationLog(await connect()), TENANT, items);
-    expect(check.problems).toEqual([]);
+    const { won, check } = await raceTwoWriters(items, orders);
     expect(won).toHaveLength(3);
-    expectSameAnswers(replies);
     for (const orderId of new Set(check.held.map((r) => r.orderId))) {
       const mine = check.held.filter((r) => r.orderId === orderId);
       expect(mine.filter((r) => r.ruleId === 'rul_table').reduce((n, r) => n + r.quantity, 0)).toBe(1);
