@@ -20,7 +20,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { PricedPeriod } from '../common/period';
-import { IsId } from '../common/id-field';
+import { IsId, IsOptionalId } from '../common/id-field';
 import { PageQuery } from '../common/pagination';
 import type { Money } from '../common/money';
 import { IsNestedObject, IsNestedObjectArray } from '../common/nested';
@@ -203,8 +203,7 @@ export class RateInput {
 
 export class PriceTableInput {
   /** Send back an existing table's id to keep it; new tables get one (`prt_…`). */
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   id?: string;
 
   @IsString()
@@ -259,8 +258,7 @@ export class RuleMatchInput {
 
 export class RuleInput {
   /** Send back an existing rule's id to keep it; new rules get one (`rul_…`). */
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   id?: string;
 
   @IsInt({ message: 'quantity must be a whole number' })

@@ -1,4 +1,4 @@
-import { IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** The longest id a request may name (any id up to it is looked up: an unknown one answers 404). */
 export const MAX_ID_LENGTH = 64;
@@ -11,5 +11,15 @@ export function IsId(): PropertyDecorator {
   return (target, key) => {
     max(target, key);
     string(target, key);
+  };
+}
+
+/** An id field that may be absent (`@IsOptional() @IsId()`). */
+export function IsOptionalId(): PropertyDecorator {
+  const id = IsId();
+  const optional = IsOptional();
+  return (target, key) => {
+    id(target, key);
+    optional(target, key);
   };
 }

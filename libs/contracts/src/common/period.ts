@@ -1,11 +1,10 @@
 import { IsOptional } from 'class-validator';
-import { IsId } from './id-field';
+import { IsOptionalId } from './id-field';
 import { IsInstant } from './time';
 
 /** A period to price (ISO 8601 instants) and the price table to price it with (none: the first). */
 export class PricedPeriod {
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   priceTableId?: string;
 
   @IsOptional()

@@ -1,5 +1,5 @@
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsId } from '../common/id-field';
+import { IsId, IsOptionalId } from '../common/id-field';
 import { PageQuery } from '../common/pagination';
 
 export class CreateLocationRequest {
@@ -14,8 +14,7 @@ export class CreateLocationRequest {
   code?: string;
 
   /** IANA time zone of the location, used for calendars (default UTC). */
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   timeZone?: string;
 }
 

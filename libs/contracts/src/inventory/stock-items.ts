@@ -14,7 +14,7 @@ import {
   MinLength,
   NotEquals,
 } from 'class-validator';
-import { IsId } from '../common/id-field';
+import { IsId, IsOptionalId } from '../common/id-field';
 import { Money } from '../common/money';
 import { IsNestedObject } from '../common/nested';
 import { PageQuery } from '../common/pagination';
@@ -94,8 +94,7 @@ export class CreateStockItemRequest {
   @Max(1_000_000_000)
   quantity?: number;
 
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   skuId?: string;
 
   /** Unique across every stock item of the tenant. Absent: the item's id becomes its internal code. */
@@ -185,12 +184,10 @@ export class UpdateStockItemRequest extends UpdateStockItemFields {
 }
 
 export class ListStockItemsRequest extends PageQuery {
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   skuId?: string;
 
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   locationId?: string;
 
   @IsOptional()

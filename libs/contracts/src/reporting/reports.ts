@@ -11,7 +11,7 @@ import {
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
-import { IsId } from '../common/id-field';
+import { IsOptionalId } from '../common/id-field';
 import { Money } from '../common/money';
 
 /** The longest range one report covers (a little over two years). */
@@ -62,12 +62,10 @@ export class ReportRange {
 }
 
 export class StockItemsReportQuery extends ReportRange {
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   skuId?: string;
 
-  @IsOptional()
-  @IsId()
+  @IsOptionalId()
   locationId?: string;
 }
 
