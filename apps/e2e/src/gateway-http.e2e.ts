@@ -63,6 +63,9 @@ describe('gateway HTTP layer: body size, content types, URL size', () => {
 
   const skuName = async () => (await stack.http('GET', `/skus/${skuId}`)).body.name;
   const locationCount = async () => (await stack.http('GET', '/locations?limit=500')).body.items.length;
+  /** POST /locations with a raw body sent as the given content type. */
+  const postLocation = (rawBody: string, contentType: string) =>
+    stack.http('POST', '/locations', { rawBody, headers: { 'content-type': contentType } });
 
   const expectProblem = (res: { status: number; body: any }, status: number) => {
     expect(res.status).toBe(status);
@@ -155,10 +158,7 @@ describe('gateway HTTP layer: body size, content types, URL size', () => {
 
     it('POST with text/plain → 415 and creates nothing', async () => {
       const before = await locationCount();
-      const res = await stack.http('POST', '/locations', {
-        rawBody: '{"name":"Plain"}',
-        headers: { 'content-type': 'text/plain' },
-      });
+      const res = await postLocation('{"name":"Plain"}', 'text/plain');
       expectProblem(res, 415);
       expect(await locationCount()).toBe(before);
     });
@@ -176,10 +176,7 @@ describe('gateway HTTP layer: body size, content types, URL size', () => {
 
     it('application/merge-patch+json on POST → 415', async () => {
       const before = await locationCount();
-      const res = await stack.http('POST', '/locations', {
-        rawBody: '{"name":"Merge"}',
-        headers: { 'content-type': 'application/merge-patch+json' },
-      });
+      const res = await postLocation('{"name":"Merge"}', 'application/merge-patch+json');
       expectProblem(res, 415);
       expect(await locationCount()).toBe(before);
     });

@@ -34,6 +34,14 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
     facts = new Facts(stack);
     inv = new Inventory(stack);
 
+    /** An item's units went out or came back on `day`: its new state and the change. */
+    const moved = (id: string, day: string, inUnits: number, out: number, type: string, quantity: number) =>
+      facts.item(
+        id,
+        day,
+        { state: { in: inUnits, out } },
+        { changes: [{ type, at: `${day}T00:00:00.000Z`, quantity }] },
+      );
     await facts.sku('sku_BIK', 'BIK', 50000, '2025-12-31');
     await facts.sku('sku_HEL', 'HEL', 2000, '2025-12-31');
     const bike = {
@@ -45,27 +53,12 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
       effective: { name: 'Bike', category: [], attributes: {}, purchasePrice: EUR(50000) },
     };
     await facts.item('ski_A', '2026-01-01', { ...bike, state: { in: 1, out: 0 } });
-    await facts.item(
-      'ski_A',
-      '2026-01-05',
-      { state: { in: 0, out: 1 } },
-      { changes: [{ type: 'handed_out', at: '2026-01-05T00:00:00.000Z', quantity: 1 }] },
-    );
-    await facts.item(
-      'ski_A',
-      '2026-01-15',
-      { state: { in: 1, out: 0 } },
-      { changes: [{ type: 'returned', at: '2026-01-15T00:00:00.000Z', quantity: 1 }] },
-    );
+    await moved('ski_A', '2026-01-05', 0, 1, 'handed_out', 1);
+    await moved('ski_A', '2026-01-15', 1, 0, 'returned', 1);
     await facts.ledger('ski_A', '2026-01-15', 'income', 30000);
     await facts.ledger('ski_A', '2026-01-20', 'cost', 5000);
     await facts.item('ski_B', '2026-01-01', { ...bike, state: { in: 1, out: 0 } });
-    await facts.item(
-      'ski_B',
-      '2026-01-02',
-      { state: { in: 0, out: 1 } },
-      { changes: [{ type: 'handed_out', at: '2026-01-02T00:00:00.000Z', quantity: 1 }] },
-    );
+    await moved('ski_B', '2026-01-02', 0, 1, 'handed_out', 1);
     await facts.item('ski_B', '2026-01-04', { state: { in: 1, out: 0 } });
     await facts.ledger('ski_B', '2026-01-04', 'income', 6000);
     await facts.item('ski_B', '2026-01-11', { status: 'lost' });
@@ -78,12 +71,7 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
       effective: { name: 'Helmet', category: [], attributes: {}, purchasePrice: EUR(2000) },
     };
     await facts.item('ski_H', '2026-01-01', { ...pool, state: { in: 10, out: 0 } });
-    await facts.item(
-      'ski_H',
-      '2026-01-10',
-      { state: { in: 6, out: 4 } },
-      { changes: [{ type: 'handed_out', at: '2026-01-10T00:00:00.000Z', quantity: 4 }] },
-    );
+    await moved('ski_H', '2026-01-10', 6, 4, 'handed_out', 4);
     await facts.item('ski_H', '2026-01-20', { state: { in: 10, out: 0 } });
     const ms = (d: string) => Date.parse(`${d}T00:00:00.000Z`);
     await facts.reservation('reserved', 'ord_1', '2026-01-09', [
