@@ -18,17 +18,21 @@ describe('inventory: a crash in the middle of a SKU edit or deletion is repaired
   let mongo: MongoClient;
   let loc: string;
 
-  const skus = () => mongo.db(`${stack.namespace}_inventory`).collection<{ _id: string }>('skus');
+  const skus = () =>
+    mongo.db(`${stack.namespace}_inventory`).collection<{ _id: string; version: number; _outbox: unknown[] }>('skus');
 
   /** What the service would have written before crashing: the SKU and its event, nothing else. */
   const crashAfterSkuWrite = async (sku: SkuSnapshot, type: string, set: Record<string, unknown>) => {
     await stack.apps.stop('inventory');
     const next = { ...sku, ...set, version: sku.version + 1 } as SkuSnapshot;
     const event = outboxEvent(type, ACME, sku.id, next.version, { sku: next });
-    await skus().updateOne({ _id: sku.id }, {
-      $set: { ...set, version: next.version },
-      $push: { _outbox: event },
-    } as never);
+    await skus().updateOne(
+      { _id: sku.id },
+      {
+        $set: { ...set, version: next.version },
+        $push: { _outbox: event },
+      },
+    );
   };
 
   const restartInventory = async () => {

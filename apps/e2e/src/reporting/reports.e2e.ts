@@ -305,8 +305,9 @@ describe('reporting: per-item ROI, SKU and pool rollups, under-performers, CSV, 
     const events = await inv.events();
     const ledger = events.find((e: any) => e.aggregateId === 'ski_A' && e.data.ledgerEntry?.type === 'income');
     expect(ledger).toBeDefined();
+    if (!ledger) return;
     // Past the stream's de-duplication window a redelivery looks like this: the same event again.
-    await facts.publishRaw(ledger as never, `redelivery-${Date.now()}`);
+    await facts.publishRaw(ledger, `redelivery-${Date.now()}`);
     await facts.settled();
     const res = await stack.http('GET', `/reports/stock-items?${range}&skuId=sku_BIK`);
     expect(res.body.items.find((r: any) => r.stockItemId === 'ski_A').income).toEqual(EUR(30000));

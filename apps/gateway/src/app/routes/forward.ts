@@ -15,7 +15,8 @@ export interface Forward {
   name: string;
   verb: Verb;
   path: string;
-  def: RpcDef<unknown, unknown>;
+  /** The subject forwarded to (none when the route has its own `answer`). */
+  def?: RpcDef<unknown, unknown>;
   roles: readonly Role[];
   /** The body's class (POST, PATCH) or the query's (GET), validated by the global pipe. */
   body?: RequestClass<unknown>;
@@ -77,7 +78,7 @@ export function forward<TReq, TRes>(
 ): Forward {
   if (!options) {
     const [verb, path = ''] = route.split(' ') as [Verb, string?];
-    return { name, verb, path, def: undefined as never, ...(defOrOptions as AnswerOptions<unknown>) } as Forward;
+    return { name, verb, path, ...(defOrOptions as AnswerOptions<unknown>) } as Forward;
   }
   const def = defOrOptions as RpcDef<TReq, TRes>;
   const [verb, path = ''] = route.split(' ') as [Verb, string?];
@@ -109,12 +110,14 @@ export function forwardController(prefix: string, routes: readonly Forward[], ta
 }
 
 function defineRoute(proto: { rpc: RpcClient }, route: Forward): void {
+  const { def } = route;
+  if (!def && !route.answer) throw new Error(`route ${route.name}: neither a definition nor an answer`);
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
   const input = route.body ?? route.query ?? (route.rawQuery ? Object : undefined);
   const handler = {
     async [route.name](this: { rpc: RpcClient }, ctx: RequestContext, ...args: unknown[]): Promise<unknown> {
       const given = input ? args[params.length] : undefined;
-      if (route.answer) return route.answer(this.rpc, ctx, given, args[params.length + 1] as FastifyReply);
+      if (route.answer || !def) return route.answer?.(this.rpc, ctx, given, args[params.length + 1] as FastifyReply);
       const named: Record<string, string> = Object.fromEntries(params.map((p, i) => [p, args[i] as string]));
       const request = route.rawQuery
         ? route.rawQuery({ ...(given as Record<string, unknown>) }, named)
@@ -122,8 +125,8 @@ function defineRoute(proto: { rpc: RpcClient }, route: Forward): void {
           ? { ...(given as object), ...named }
           : (given ?? {});
       const header = route.header ? (args[params.length + (input ? 1 : 0)] as string | undefined) : undefined;
-      if (header) Object.assign(request as object, { [(route.header as { field: string }).field]: header });
-      const answer = await this.rpc.call(route.def, ctx, request, route.timeoutMs);
+      if (header && route.header) Object.assign(request as object, { [route.header.field]: header });
+      const answer = await this.rpc.call(def, ctx, request, route.timeoutMs);
       return route.verb === 'DELETE' ? undefined : answer;
     },
   }[route.name];
