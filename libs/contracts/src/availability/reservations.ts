@@ -132,6 +132,8 @@ export interface ReservationAllocation {
   readonly start: Millis;
   readonly end: Millis;
   readonly status: ReservationStatus;
+  /** `conflict` only: the order whose unit, still out, blocks this booking. */
+  readonly blockedBy?: string;
 }
 
 export interface ShortageView {

@@ -224,6 +224,9 @@ describe('reservation decider', () => {
     );
     expect(conflicted).toHaveLength(1);
     expect(conflicted[0].stockItemId).toBe(a.stockItemId);
+    expect(s.view(conflicted[0].orderId)?.allocations).toEqual([
+      expect.objectContaining({ status: 'conflict', stockItemId: a.stockItemId, blockedBy: 'ord_a' }),
+    ]);
     expect(problems(s)).toEqual([]);
     // Nothing new lands on the late unit.
     expect(exec(s, { type: 'reserve', orderId: 'ord_x', lines: [line('lst_bike', 10, 11)] })).toMatchObject({
