@@ -129,8 +129,7 @@ describe('orders: late returns, overdue, conflicts and extend moving later booki
       (o) => o.conflicts.length > 0,
       15_000,
     );
-    // API.md also names the blocking order (blockingOrderId); the orders service still stores null there.
-    expect(conflicted.conflicts).toEqual([expect.objectContaining({ lineIndex: 0, stockItemId: unit })]);
+    expect(conflicted.conflicts).toEqual([{ lineIndex: 0, stockItemId: unit, blockingOrderId: walkIn.id }]);
     expect(conflicted.status).toBe('reserved');
     const withConflicts = await listed('conflicts=true');
     expect(withConflicts).toContain(booked.id);

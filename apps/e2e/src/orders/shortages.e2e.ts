@@ -179,4 +179,34 @@ describe('orders: shortages filled oldest first, and refusals as unmet demand', 
       suggestedReorder: 1,
     });
   });
+  it('new stock fills a waiting shortage within seconds, with its event', async () => {
+    const period = { start: '2031-09-01T09:00:00Z', end: '2031-09-02T09:00:00Z' };
+    const short = (await create(shop, [rentalLine(shop.bike, { quantity: 5, ...period })], { allowShortage: true }))
+      .body;
+    expect(held(short)).toBe(4);
+    expect(short.shortages).toEqual([expect.objectContaining({ lineIndex: 0, missing: 1 })]);
+    const bike = await must(stack, '/stock-items', {
+      tracking: 'serialized',
+      skuId: shop.bikes[0].skuId,
+      locationId: shop.location,
+      codes: ['S-BIK-NEW'],
+    });
+    const filled = await until(
+      () => get(short.id),
+      (o) => o.shortages.length === 0,
+      15_000,
+    );
+    expect(filled.shortages).toEqual([]);
+    expect(held(filled)).toBe(5);
+    expect(filled.lines[0].allocations.map((a: any) => a.stockItemId)).toContain(bike.id);
+    const fills = await until(
+      async () =>
+        (await streamEvents(stack, 'availability')).filter(
+          (e) => e.data.type === 'reservation.shortage_filled' && e.data.orderId === short.id,
+        ),
+      (evs) => evs.length > 0,
+      10_000,
+    );
+    expect(fills.map((e) => e.data.allocations.map((a: any) => a.stockItemId))).toEqual([[bike.id]]);
+  });
 });

@@ -94,6 +94,14 @@ export interface OverdueCommand {
   readonly type: 'overdue';
 }
 
+/**
+ * The service's timer, when the fleet changed (new stock, a unit back in use): shortages, oldest
+ * first, and bookings in conflict take the units that are free now.
+ */
+export interface FillCommand {
+  readonly type: 'fill';
+}
+
 export type ReservationCommand =
   | ReserveCommand
   | ReleaseCommand
@@ -103,7 +111,8 @@ export type ReservationCommand =
   | SwapCommand
   | HandOutReservationCommand
   | ReturnReservationCommand
-  | OverdueCommand;
+  | OverdueCommand
+  | FillCommand;
 
 /** What `AvailabilityRpc.reservationCommand` carries. */
 export interface ReservationCommandRequest {
@@ -123,6 +132,8 @@ export interface ReservationAllocation {
   readonly start: Millis;
   readonly end: Millis;
   readonly status: ReservationStatus;
+  /** `conflict` only: the order whose unit, still out, blocks this booking. */
+  readonly blockedBy?: string;
 }
 
 export interface ShortageView {

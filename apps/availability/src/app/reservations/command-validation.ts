@@ -7,7 +7,18 @@ import { DomainError, type ReservationCommand } from '@circulate/contracts';
 
 const MAX_ID = 200;
 const MAX_LINES = 100;
-const TYPES = new Set(['reserve', 'release', 'confirm', 'expire', 'extend', 'swap', 'hand_out', 'return', 'overdue']);
+const TYPES = new Set([
+  'reserve',
+  'release',
+  'confirm',
+  'expire',
+  'extend',
+  'swap',
+  'hand_out',
+  'return',
+  'overdue',
+  'fill',
+]);
 
 type Raw = Record<string, unknown>;
 
@@ -105,6 +116,7 @@ export function validateCommand(raw: unknown): ReservationCommand {
       break;
     case 'expire':
     case 'overdue':
+    case 'fill':
       only(raw, ['type'], p);
       break;
     default:

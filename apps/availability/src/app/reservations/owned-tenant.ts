@@ -22,6 +22,7 @@ export class OwnedTenant implements ReservationDetails {
   private timer?: NodeJS.Timeout;
   subscription?: Subscription;
   closed = false;
+  private fleetSeen?: { index: AvailabilityIndex; changes: number };
 
   constructor(
     readonly tenantId: string,
@@ -62,7 +63,8 @@ export class OwnedTenant implements ReservationDetails {
   }
 
   /**
-   * Every `tickMs`: lets due holds lapse and marks units still out after their end (the decider
+   * Every `tickMs`: lets due holds lapse, marks units still out after their end, and when the
+   * fleet changed while shortages or conflicts wait, lets them take what is free (the decider
    * does nothing when nothing is due; the committer then reads the log's next slot, which also
    * folds in anything another writer appended).
    */
@@ -72,9 +74,19 @@ export class OwnedTenant implements ReservationDetails {
       const now = Date.now();
       const jobs = [this.committer.submit({ type: 'expire' })];
       if (this.anyOverdue(now)) jobs.push(this.committer.submit({ type: 'overdue' }));
+      if (this.fleetChangedWhileWaiting()) jobs.push(this.committer.submit({ type: 'fill' }));
       Promise.all(jobs).catch(onError);
     }, tickMs);
     this.timer.unref();
+  }
+
+  /** Shortages or conflicts wait, and items came, went or changed since the last look. */
+  private fleetChangedWhileWaiting(): boolean {
+    const index = this.state.index;
+    const seen = this.fleetSeen;
+    this.fleetSeen = { index, changes: index.itemChanges };
+    if (this.state.shortages.size === 0 && this.state.conflicts.size === 0) return false;
+    return seen === undefined || seen.index !== index || seen.changes !== index.itemChanges;
   }
 
   private anyOverdue(now: number): boolean {

@@ -57,10 +57,16 @@ export class AvailabilityIndex {
   private readonly bySku = new Map<string, Set<ItemEntry>>();
   private readonly byAttribute = new Map<string, Set<ItemEntry>>();
   private readonly byLocation = new Map<string, Set<ItemEntry>>();
+  private itemChangeCount = 0;
 
   constructor(items: Iterable<EngineStockItem> = [], reservations: Iterable<EngineReservation> = []) {
     for (const item of items) this.upsertItem(item);
     for (const r of reservations) this.addReservation(r);
+  }
+
+  /** Counts item upserts and removals: a reader can tell the fleet changed since it last looked. */
+  get itemChanges(): number {
+    return this.itemChangeCount;
   }
 
   get itemCount(): number {
@@ -96,6 +102,7 @@ export class AvailabilityIndex {
   /** Adds or replaces an item (by id) and re-indexes it. */
   upsertItem(item: EngineStockItem): void {
     assertItem(item);
+    this.itemChangeCount++;
     const existing = this.entries.get(item.id);
     if (existing) {
       this.unindex(existing);
@@ -112,6 +119,7 @@ export class AvailabilityIndex {
   removeItem(id: string): boolean {
     const entry = this.entries.get(id);
     if (!entry) return false;
+    this.itemChangeCount++;
     this.unindex(entry);
     this.entries.delete(id);
     return true;

@@ -187,6 +187,29 @@ describe('reservation decider', () => {
     expect(problems(s)).toEqual([]);
   });
 
+  it('fills a shortage with new stock on the timer fill, oldest first, and does nothing when nothing is free', () => {
+    const s = bikes(1);
+    orderOf(
+      exec(s, { type: 'reserve', orderId: 'ord_a', lines: [line('lst_bike', 0, 2, 2)], acceptShortage: true }, day(-3)),
+    );
+    orderOf(
+      exec(s, { type: 'reserve', orderId: 'ord_b', lines: [line('lst_bike', 0, 2)], acceptShortage: true }, day(-2)),
+    );
+    expect(ok(exec(s, { type: 'fill' })).decision.changes).toEqual([]);
+    s.index.upsertItem(unit('ski_new', 'BIKE'));
+    const filled = ok(exec(s, { type: 'fill' })).decision;
+    expect(filled.events.map((e) => [e.type, e.orderId])).toEqual([['reservation.shortage_filled', 'ord_a']]);
+    expect(s.view('ord_a')?.shortages).toEqual([]);
+    expect(s.view('ord_b')?.shortages).toEqual([{ lineIndex: 0, missing: 1 }]);
+    expect(
+      s
+        .reservationsOf('ord_a')
+        .map((r) => r.stockItemId)
+        .sort(),
+    ).toEqual(['ski_b0', 'ski_new']);
+    expect(problems(s)).toEqual([]);
+  });
+
   it('keeps a late unit blocked until it is back and moves or conflicts the later bookings', () => {
     const s = bikes(2);
     const a = orderOf(exec(s, { type: 'reserve', orderId: 'ord_a', lines: [line('lst_bike', 0, 2)] })).allocations[0];
@@ -201,6 +224,9 @@ describe('reservation decider', () => {
     );
     expect(conflicted).toHaveLength(1);
     expect(conflicted[0].stockItemId).toBe(a.stockItemId);
+    expect(s.view(conflicted[0].orderId)?.allocations).toEqual([
+      expect.objectContaining({ status: 'conflict', stockItemId: a.stockItemId, blockedBy: 'ord_a' }),
+    ]);
     expect(problems(s)).toEqual([]);
     // Nothing new lands on the late unit.
     expect(exec(s, { type: 'reserve', orderId: 'ord_x', lines: [line('lst_bike', 10, 11)] })).toMatchObject({

@@ -224,6 +224,10 @@ function run(d: Draft, cmd: ReservationCommand): ReservationReply {
     }
     case 'overdue':
       return overdue(d);
+    case 'fill':
+      resolveConflicts(d);
+      fillShortages(d);
+      return { ok: true, order: null };
     default:
       return refuse(ErrorCode.VALIDATION_FAILED, 'type: unknown reservation command');
   }

@@ -134,7 +134,11 @@ export class ReservationState {
   view(orderId: string): OrderReservationView | null {
     const order = this.order(orderId);
     if (!order) return null;
-    const allocations: ReservationAllocation[] = this.reservationsOf(orderId).map(toAllocation);
+    const allocations: ReservationAllocation[] = this.reservationsOf(orderId).map((r) => {
+      const a = toAllocation(r);
+      const by = r.status === 'conflict' ? this.blockerOf(r) : undefined;
+      return by ? { ...a, blockedBy: by } : a;
+    });
     const shortages = [];
     for (const k of this.byOrder.get(orderId) ?? []) {
       const r = this.records.get(k);
@@ -142,6 +146,15 @@ export class ReservationState {
     }
     shortages.sort((a, b) => a.lineIndex - b.lineIndex);
     return { orderId, state: order.state, holdUntil: order.holdUntil, allocations, shortages };
+  }
+
+  /** The order whose unit, still out, overlaps a booking in conflict on that unit. */
+  private blockerOf(r: ReservationRecord): string | undefined {
+    for (const k of this.outRsv) {
+      const o = this.records.get(k);
+      if (o?.kind === 'rsv' && o.stockItemId === r.stockItemId && o.start < r.end && r.start < o.end) return o.orderId;
+    }
+    return undefined;
   }
 
   private link(key: string, r: StateRecord): void {

@@ -146,7 +146,7 @@ export function applyView(
       returned: before?.returned ?? 0,
     });
     if (a.status === 'conflict')
-      conflicts.push({ lineIndex: a.lineIndex, stockItemId: a.stockItemId, blockingOrderId: null });
+      conflicts.push({ lineIndex: a.lineIndex, stockItemId: a.stockItemId, blockingOrderId: a.blockedBy ?? null });
   }
   // Units already handed out stay on the order even when availability no longer lists them.
   for (const [id, a] of previous) {
