@@ -1,3 +1,0 @@
-const { nodeProject } = require('../../tools/jest/node-project');
-
-module.exports = nodeProject(__dirname, 'availability');
