@@ -33,11 +33,13 @@ const rateTable = fc
   );
 
 describe('cheapestCover', () => {
+  const dayAndWeek: Rate[] = [
+    { unit: 'day', amount: 40 },
+    { unit: 'week', amount: 180 },
+  ];
+
   it('charges 6 days at 40/day and 180/week as one week (180)', () => {
-    const rates: Rate[] = [
-      { unit: 'day', amount: 40 },
-      { unit: 'week', amount: 180 },
-    ];
+    const rates = dayAndWeek;
     expect(priceRental(rates, 0, 6 * DAY)).toEqual({
       total: 180,
       breakdown: [{ unit: 'week', count: 1, amount: 180 }],
@@ -45,10 +47,7 @@ describe('cheapestCover', () => {
   });
 
   it('charges 9 days at 40/day and 180/week as one week and two days (260)', () => {
-    const rates: Rate[] = [
-      { unit: 'day', amount: 40 },
-      { unit: 'week', amount: 180 },
-    ];
+    const rates = dayAndWeek;
     expect(priceRental(rates, 0, 9 * DAY)).toEqual({
       total: 260,
       breakdown: [

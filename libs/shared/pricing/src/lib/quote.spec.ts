@@ -1,18 +1,15 @@
-import type { PriceTable } from '@circulate/contracts';
+import type { PriceTable, Rate } from '@circulate/contracts';
 import { quote } from './quote';
 
 const DAY = 86_400_000;
+/** 40.00 a day, 180.00 a week. */
+const rentalRates: Rate[] = [
+  { unit: 'day', amount: 4000 },
+  { unit: 'week', amount: 18_000 },
+];
 const tables: PriceTable[] = [
   { id: 'prt_sale', name: 'Sale', currency: 'EUR', salePrice: 39_900 },
-  {
-    id: 'prt_rent',
-    name: 'Rental',
-    currency: 'EUR',
-    rates: [
-      { unit: 'day', amount: 4000 },
-      { unit: 'week', amount: 18_000 },
-    ],
-  },
+  { id: 'prt_rent', name: 'Rental', currency: 'EUR', rates: rentalRates },
 ];
 
 describe('quote', () => {
