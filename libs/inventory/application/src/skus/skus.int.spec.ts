@@ -1,7 +1,5 @@
 /** Service-level tests of SKU edits and their fan-out to linked items (real NATS + FerretDB). */
-import { Location } from '@circulate/contracts';
-import { ServiceHarness } from '@circulate/platform/nest';
-import { InventoryHarness, startInventoryHarness } from '../testing/inventory-harness';
+import { useInventoryHarness } from '../testing/inventory-harness';
 import { StockItemQueries } from '../stock-items/stock-item-queries';
 import { StockItemRegistration } from '../stock-items/stock-item-registration';
 import { SkusService } from './skus.service';
@@ -9,23 +7,14 @@ import { SkusService } from './skus.service';
 jest.setTimeout(120_000);
 
 describe('SKU edits and their fan-out (real NATS + FerretDB, no gateway)', () => {
-  let h: ServiceHarness;
-  let location: Location;
-
-  let itemFacts: InventoryHarness['changed'];
-
-  beforeAll(async () => {
-    ({ h, location, changed: itemFacts } = await startInventoryHarness());
-  });
-
-  afterAll(() => h?.close());
+  const { h, location, changed: itemFacts } = useInventoryHarness();
 
   it('renaming a SKU gives each of its three items one `changed` fact with the new name; a repeat gives none', async () => {
     const skus = h.get(SkusService);
     const sku = await skus.create(h.ctx(), { code: 'BIKE', name: 'Bike' });
     const { items } = await h
       .get(StockItemRegistration)
-      .batch(h.ctx(), { skuId: sku.id, locationId: location.id, count: 3, tracking: 'serialized' });
+      .batch(h.ctx(), { skuId: sku.id, locationId: location().id, count: 3, tracking: 'serialized' });
     const ids = items.map((i) => i.id);
 
     const renamed = await skus.update(h.ctx(), { id: sku.id, name: 'City bike' });
@@ -45,7 +34,7 @@ describe('SKU edits and their fan-out (real NATS + FerretDB, no gateway)', () =>
     const sku = await skus.create(h.ctx(), { code: 'TENT', name: 'Tent' });
     const item = await h
       .get(StockItemRegistration)
-      .create(h.ctx(), { tracking: 'serialized', skuId: sku.id, locationId: location.id });
+      .create(h.ctx(), { tracking: 'serialized', skuId: sku.id, locationId: location().id });
     await skus.delete(h.ctx(), sku.id);
     expect(await h.get(StockItemQueries).get(h.ctx(), item.id)).toMatchObject({ skuId: null, skuCode: null });
     const facts = await itemFacts([item.id]);

@@ -2,10 +2,9 @@
  * Service-level tests of inventory's write path (no gateway, no RPC): the use cases against the
  * real NATS (JetStream) and FerretDB, through the AggregateWriter.
  */
-import { DomainError, ErrorCode, Location, StockItem } from '@circulate/contracts';
+import { DomainError, ErrorCode, StockItem } from '@circulate/contracts';
 import { StockItemRepository } from '@circulate/inventory/data-access';
-import { ServiceHarness } from '@circulate/platform/nest';
-import { InventoryHarness, startInventoryHarness } from '../testing/inventory-harness';
+import { useInventoryHarness } from '../testing/inventory-harness';
 import { OrderCommands } from './order-commands';
 import { StockItemChanges } from './stock-item-changes';
 import { StockItemQueries } from './stock-item-queries';
@@ -14,20 +13,14 @@ import { StockItemRegistration } from './stock-item-registration';
 jest.setTimeout(120_000);
 
 describe('inventory write path (real NATS + FerretDB, no gateway)', () => {
-  let h: ServiceHarness;
+  const { h, location, changed } = useInventoryHarness();
   let pool: StockItem;
 
-  let changed: InventoryHarness['changed'];
-
   beforeAll(async () => {
-    let location: Location;
-    ({ h, location, changed } = await startInventoryHarness());
     pool = await h
       .get(StockItemRegistration)
-      .create(h.ctx(), { tracking: 'pooled', quantity: 5, locationId: location.id, codes: ['CHAIRS'] });
+      .create(h.ctx(), { tracking: 'pooled', quantity: 5, locationId: location().id, codes: ['CHAIRS'] });
   });
-
-  afterAll(() => h?.close());
 
   const changesOf = (id: string) => changed([id]);
 

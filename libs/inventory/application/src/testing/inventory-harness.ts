@@ -20,3 +20,26 @@ export async function startInventoryHarness(): Promise<InventoryHarness> {
     ) as (EventEnvelope & { data: StockItemEvent })[];
   return { h, location, changed };
 }
+
+/**
+ * The harness of one `describe`: started before its tests, closed after them. `h` stands for the
+ * running harness; `location()` is its location.
+ */
+export function useInventoryHarness(): Pick<InventoryHarness, 'h' | 'changed'> & { location(): Location } {
+  let live: InventoryHarness | undefined;
+  beforeAll(async () => {
+    live = await startInventoryHarness();
+  });
+  afterAll(() => live?.h.close());
+  const now = (): InventoryHarness => {
+    if (!live) throw new Error('the inventory harness is not started');
+    return live;
+  };
+  const h = new Proxy({} as ServiceHarness, {
+    get(_, key) {
+      const value = Reflect.get(now().h, key) as unknown;
+      return typeof value === 'function' ? value.bind(now().h) : value;
+    },
+  });
+  return { h, changed: (ids) => now().changed(ids), location: () => now().location };
+}
