@@ -45,6 +45,7 @@ export class ProjectionStore {
   private readonly tenants = new Map<string, TenantState>();
   private readonly dirtyItems = new Set<ItemProjection>();
   private readonly dirtyDocs = new Map<string, StoredDoc>();
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Connection) {}
 
@@ -142,24 +143,43 @@ export class ProjectionStore {
     t.revision++;
   }
 
-  /** Writes everything touched since the last flush. */
-  async flush(): Promise<void> {
+  /**
+   * Writes everything touched since the last flush. Flushes run one at a time (the three
+   * consumers share this store: two bulk upserts of the same new document at once collide on its
+   * `_id`, as FerretDB's upsert is not atomic); a write that fails leaves what it held marked
+   * dirty, so the next flush writes it again.
+   */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.write());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(): Promise<void> {
+    const items = [...this.dirtyItems];
+    const docs = [...this.dirtyDocs];
+    this.dirtyItems.clear();
+    this.dirtyDocs.clear();
     const ops: AnyBulkWriteOperation<StoredRow>[] = [];
-    for (const p of this.dirtyItems) {
+    for (const p of items) {
       const _id = `${p.tenantId}:${p.id}`;
       ops.push({
         replaceOne: { filter: { _id }, replacement: { kind: 'item', json: JSON.stringify(p) }, upsert: true },
       });
     }
-    for (const [_id, doc] of this.dirtyDocs) {
+    for (const [_id, doc] of docs) {
       const { _id: _, ...rest } = doc;
       void _;
       ops.push({ replaceOne: { filter: { _id }, replacement: rest, upsert: true } });
     }
-    this.dirtyItems.clear();
-    this.dirtyDocs.clear();
-    for (let i = 0; i < ops.length; i += 500) {
-      await this.db.collection<StoredRow>(COLLECTION).bulkWrite(ops.slice(i, i + 500), { ordered: false });
+    try {
+      for (let i = 0; i < ops.length; i += 500) {
+        await this.db.collection<StoredRow>(COLLECTION).bulkWrite(ops.slice(i, i + 500), { ordered: false });
+      }
+    } catch (err) {
+      for (const p of items) this.dirtyItems.add(p);
+      for (const [id, d] of docs) if (!this.dirtyDocs.has(id)) this.dirtyDocs.set(id, d);
+      throw err;
     }
   }
 }

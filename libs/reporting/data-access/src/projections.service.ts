@@ -148,22 +148,35 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
         continue;
       }
       const batch = buffer.splice(0, BATCH);
-      try {
-        for (const m of batch) this.applyMessage(m);
-        await this.store.flush();
-        for (const m of batch) m.ack();
-      } catch (err) {
-        this.logger.error(`consumer ${source.durable}: ${String(err)}; reloading from storage`);
-        // Memory may be ahead of storage: reload it, the unacked events come again.
-        for (const m of [...batch, ...buffer.splice(0)]) m.nak(1000);
-        this.store.clear();
-        await this.store.load().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 1000));
-      }
+      for (const m of batch) this.applyMessage(m);
+      if (await this.stored(source, batch)) for (const m of batch) m.ack();
     }
     await Promise.resolve(messages.close()).catch(() => undefined);
     for (const m of buffer.splice(0)) m.nak();
     await reading;
+  }
+
+  /**
+   * Flushes until the store takes the batch's changes (memory stays ahead of storage meanwhile,
+   * and the batch unacked). Retrying rather than reloading and redelivering keeps the events in
+   * their order: a redelivered `reserved` after its `released` would count a released booking.
+   * False when the service stops first (then the batch comes again after a restart, in order).
+   */
+  private async stored(source: Source, batch: JsMsg[]): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.flush();
+        return true;
+      } catch (err) {
+        if (attempt % 10 === 0) this.logger.warn(`consumer ${source.durable}: ${String(err)}; writing again`);
+        if (!this.running) {
+          for (const m of batch) m.nak();
+          return false;
+        }
+        for (const m of batch) m.working(); // not redelivered while the write is retried
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * (attempt + 1))));
+      }
+    }
   }
 
   private applyMessage(m: JsMsg): void {
