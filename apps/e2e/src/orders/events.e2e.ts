@@ -1,4 +1,4 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec } from 'nats';
 import {
   codesOf,
@@ -24,14 +24,13 @@ const ACTIONS = ['confirm', 'cancel', 'extend', 'hand-out', 'return', 'complete'
  * first and checked last, so its wait overlaps the other tests.
  */
 describe('orders: every lifecycle edge, each with its event and payload on JetStream', () => {
-  let stack: TestStack;
+  const stack = useTestStack(undefined, 180_000);
   let shop: Shop;
   let hold: any;
   let waiting: any;
   let kept: any;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     shop = await openShop(stack, 'E');
     const m = { variant: { Size: 'M' } };
     hold = await must(stack, '/orders', orderBody(shop, [rentalLine(shop.sized, m)], { hold: { minutes: 1 } }));
@@ -41,10 +40,6 @@ describe('orders: every lifecycle edge, each with its event and payload on JetSt
     kept = await must(stack, '/orders', orderBody(shop, [rentalLine(shop.bike)], { hold: { minutes: 1 } }));
     kept = await must(stack, `/orders/${kept.id}/confirm`);
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const get = async (id: string) => (await stack.http('GET', `/orders/${id}`)).body;
   const order = (lines: unknown[], extra: Record<string, unknown> = {}) =>

@@ -1,20 +1,15 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { END, openShop, orderBody, rentalLine, Shop, START, streamEvents, until } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 describe('orders: hand-out, return, complete and extend by scanning, through the gateway', () => {
-  let stack: TestStack;
+  const stack = useTestStack(undefined, 180_000);
   let shop: Shop;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     shop = await openShop(stack, 'F');
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const post = (path: string, body?: unknown, key?: string) =>
     stack.http('POST', path, { ...(body === undefined ? {} : { body }), ...(key ? { key } : {}) });

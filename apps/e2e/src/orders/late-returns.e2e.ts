@@ -1,4 +1,4 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import {
   codesOf,
   END,
@@ -24,7 +24,7 @@ import {
  * an order is out past its end at once and availability's timer (1 s) marks it overdue.
  */
 describe('orders: late returns, overdue, conflicts and extend moving later bookings', () => {
-  let stack: TestStack;
+  const stack = useTestStack(undefined, 180_000);
   let late: Shop;
   let ext: Shop;
   const now = Date.now();
@@ -33,14 +33,9 @@ describe('orders: late returns, overdue, conflicts and extend moving later booki
   const later = { start: iso(now + 2 * HOUR), end: iso(now + 26 * HOUR) };
 
   beforeAll(async () => {
-    stack = await startTestStack();
     late = await openShop(stack, 'L');
     ext = await openShop(stack, 'X');
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const order = (shop: Shop, lines: unknown[], extra: Record<string, unknown> = {}) =>
     must(stack, '/orders', orderBody(shop, lines, extra));

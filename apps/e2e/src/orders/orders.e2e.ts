@@ -1,23 +1,18 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import fc from 'fast-check';
 import { END, openShop, orderBody, rentalLine, Shop, START, streamEvents, until } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 describe('orders: creation, refusals and the lifecycle through the gateway', () => {
-  let stack: TestStack;
+  const stack = useTestStack(undefined, 180_000);
   let shop: Shop;
   let other: Shop;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     shop = await openShop(stack, 'A');
     other = await openShop(stack, 'B');
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const create = (body: unknown, opts: { key?: string | null; idem?: string } = {}) =>
     stack.http('POST', '/orders', {

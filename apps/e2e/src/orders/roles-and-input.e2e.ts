@@ -1,4 +1,4 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { codesOf, END, must, openShop, orderBody, orderEvents, rentalLine, Shop, START } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -10,17 +10,12 @@ import { codesOf, END, must, openShop, orderBody, orderEvents, rentalLine, Shop,
  * problem+json that changes nothing (the order, its events, the units' state, availability).
  */
 describe('orders: roles and bad input through the gateway, nothing changed by a refusal', () => {
-  let stack: TestStack;
+  const stack = useTestStack(undefined, 180_000);
   let shop: Shop;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     shop = await openShop(stack, 'Q');
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const get = async (id: string) => (await stack.http('GET', `/orders/${id}`)).body;
   const item = async (id: string) => (await stack.http('GET', `/stock-items/${id}`)).body;

@@ -1,4 +1,4 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { END, openShop, orderBody, rentalLine, Shop, START, until } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -9,17 +9,12 @@ import { END, openShop, orderBody, rentalLine, Shop, START, until } from './supp
  * availability answered the reserve. After a restart the recovery sweep finishes the order.
  */
 describe('orders: kill -9 between reserve and the order write', () => {
-  let stack: TestStack;
+  const stack = useTestStack({ env: { ORDERS_PENDING_GRACE_MS: '1000', ORDERS_RECOVERY_MS: '1000' } }, 180_000);
   let shop: Shop;
 
   beforeAll(async () => {
-    stack = await startTestStack({ env: { ORDERS_PENDING_GRACE_MS: '1000', ORDERS_RECOVERY_MS: '1000' } });
     shop = await openShop(stack, 'R');
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const free = async () =>
     (await stack.http('GET', `/listings/${shop.bike}/availability?start=${START}&end=${END}`)).body.quantity;

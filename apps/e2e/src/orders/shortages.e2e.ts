@@ -1,4 +1,4 @@
-import { startTestStack, TestStack } from '@circulate/platform/stack';
+import { useTestStack } from '../support/stack';
 import { END, must, openShop, orderBody, orderEvents, rentalLine, Shop, START, streamEvents, until } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -9,19 +9,14 @@ import { END, must, openShop, orderBody, orderEvents, rentalLine, Shop, START, s
  * oldest first, each fill an event. And a refused order is unmet demand in the pool report.
  */
 describe('orders: shortages filled oldest first, and refusals as unmet demand', () => {
-  let stack: TestStack;
+  const stack = useTestStack(undefined, 180_000);
   let shop: Shop;
   let pools: Shop;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     shop = await openShop(stack, 'S');
     pools = await openShop(stack, 'P');
   }, 180_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   const create = (s: Shop, lines: unknown[], extra: Record<string, unknown> = {}, key?: string) =>
     stack.http('POST', '/orders', { body: orderBody(s, lines, extra), ...(key ? { key } : {}) });
