@@ -254,30 +254,20 @@ export async function setUpFleet(stack: TestStack, tag: string): Promise<Fleet> 
   });
   items.push(engineItem(pc.id, 13));
   const base = { status: 'published', channels: { onlineStore: true, admin: true, checkIn: true }, priceTables: [] };
-  const bikes = (
-    await post('/listings', {
-      ...base,
-      name: `Bike ${tag}`,
-      fulfillmentRules: [{ quantity: 1, match: { skuCodes: [bike.code] } }],
-    })
-  ).id;
-  const chairs = (
-    await post('/listings', {
-      ...base,
-      name: `Chair ${tag}`,
-      fulfillmentRules: [{ quantity: 1, match: { skuCodes: [chair.code] } }],
-    })
-  ).id;
-  const partySet = (
-    await post('/listings', {
-      ...base,
-      name: `Party set ${tag}`,
-      fulfillmentRules: [
-        { quantity: 1, match: { skuCodes: [table.code] } },
-        { quantity: 4, match: { skuCodes: [partyChair.code] } },
-      ],
-    })
-  ).id;
+  const listing = async (name: string, rules: [number, string][]) =>
+    (
+      await post('/listings', {
+        ...base,
+        name: `${name} ${tag}`,
+        fulfillmentRules: rules.map(([quantity, code]) => ({ quantity, match: { skuCodes: [code] } })),
+      })
+    ).id as string;
+  const bikes = await listing('Bike', [[1, bike.code]]);
+  const chairs = await listing('Chair', [[1, chair.code]]);
+  const partySet = await listing('Party set', [
+    [1, table.code],
+    [4, partyChair.code],
+  ]);
   return { bikes, chairs, partySet, bikeIds, poolId: pool.id, items };
 }
 

@@ -7,18 +7,6 @@ import { DomainError, type ReservationCommand } from '@circulate/contracts';
 
 const MAX_ID = 200;
 const MAX_LINES = 100;
-const TYPES = new Set([
-  'reserve',
-  'release',
-  'confirm',
-  'expire',
-  'extend',
-  'swap',
-  'hand_out',
-  'return',
-  'overdue',
-  'fill',
-]);
 
 type Raw = Record<string, unknown>;
 
@@ -74,6 +62,24 @@ function ids(v: unknown, field: string): void {
   v.forEach((x, i) => id(x, `${field}[${i}]`));
 }
 
+type Check = (v: unknown, field: string) => void;
+const optionalId: Check = (v, field) => id(v, field, true);
+const requiredTime: Check = (v, field) => time(v, field);
+
+/** Every command but `reserve` (checked on its own): its fields and how each is checked. */
+const FIELDS: Record<string, Record<string, Check>> = {
+  release: { orderId: id },
+  confirm: { orderId: id },
+  extend: { orderId: id, end: requiredTime },
+  swap: { orderId: id, reservationId: id, toStockItemId: optionalId },
+  hand_out: { orderId: id, reservationIds: ids },
+  return: { orderId: id, reservationIds: ids },
+  expire: {},
+  overdue: {},
+  fill: {},
+};
+const TYPES = new Set(['reserve', ...Object.keys(FIELDS)]);
+
 /** The command as the decider may take it, or a VALIDATION_FAILED naming the first bad field. */
 export function validateCommand(raw: unknown): ReservationCommand {
   if (!isObject(raw)) throw DomainError.invalid('command', 'an object');
@@ -97,31 +103,11 @@ export function validateCommand(raw: unknown): ReservationCommand {
       }
       break;
     }
-    case 'extend':
-      only(raw, ['type', 'orderId', 'end'], p);
-      id(raw['orderId'], 'command.orderId');
-      time(raw['end'], 'command.end');
-      break;
-    case 'swap':
-      only(raw, ['type', 'orderId', 'reservationId', 'toStockItemId'], p);
-      id(raw['orderId'], 'command.orderId');
-      id(raw['reservationId'], 'command.reservationId');
-      id(raw['toStockItemId'], 'command.toStockItemId', true);
-      break;
-    case 'hand_out':
-    case 'return':
-      only(raw, ['type', 'orderId', 'reservationIds'], p);
-      id(raw['orderId'], 'command.orderId');
-      ids(raw['reservationIds'], 'command.reservationIds');
-      break;
-    case 'expire':
-    case 'overdue':
-    case 'fill':
-      only(raw, ['type'], p);
-      break;
-    default:
-      only(raw, ['type', 'orderId'], p);
-      id(raw['orderId'], 'command.orderId');
+    default: {
+      const fields = FIELDS[type];
+      only(raw, ['type', ...Object.keys(fields)], p);
+      for (const [name, check] of Object.entries(fields)) check(raw[name], `${p}${name}`);
+    }
   }
   return raw as unknown as ReservationCommand;
 }

@@ -40,11 +40,8 @@ export class AvailabilityQueries {
   constructor(private readonly model: () => ReadModel) {}
 
   availability(ctx: RequestContext, listingId: string, raw: RawQuery): ListingAvailability {
-    const { tenant, listing } = this.visibleListing(ctx, listingId);
     const q = parseAvailabilityQuery(raw);
-    const variant = this.checkVariant(listing, q.variant);
-    this.checkLocation(tenant, q.locationId);
-    const timeZone = this.timeZoneOf(tenant, listing, q.locationId);
+    const { tenant, listing, variant, timeZone } = this.resolve(ctx, listingId, q);
     const request = {
       start: q.start,
       end: q.end,
@@ -66,11 +63,8 @@ export class AvailabilityQueries {
   }
 
   calendar(ctx: RequestContext, listingId: string, raw: RawQuery): ListingCalendar {
-    const { tenant, listing } = this.visibleListing(ctx, listingId);
     const q = parseCalendarQuery(raw);
-    const variant = this.checkVariant(listing, q.variant);
-    this.checkLocation(tenant, q.locationId);
-    const timeZone = this.timeZoneOf(tenant, listing, q.locationId);
+    const { tenant, listing, variant, timeZone } = this.resolve(ctx, listingId, q);
     const result = calendar(tenant.index, listing.engine, {
       from: q.from,
       to: q.to,
@@ -105,6 +99,18 @@ export class AvailabilityQueries {
         status: r.status,
       }));
     return { items };
+  }
+
+  /** The caller's listing, its variant checked, the location checked and the time zone to count days in. */
+  private resolve(
+    ctx: RequestContext,
+    listingId: string,
+    q: { variant: Record<string, string>; locationId?: string },
+  ): { tenant: TenantState; listing: ListingView; variant: Record<string, string>; timeZone: string } {
+    const { tenant, listing } = this.visibleListing(ctx, listingId);
+    const variant = this.checkVariant(listing, q.variant);
+    this.checkLocation(tenant, q.locationId);
+    return { tenant, listing, variant, timeZone: this.timeZoneOf(tenant, listing, q.locationId) };
   }
 
   private visibleListing(ctx: RequestContext, listingId: string): { tenant: TenantState; listing: ListingView } {

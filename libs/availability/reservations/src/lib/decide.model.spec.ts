@@ -80,16 +80,25 @@ type Op =
   | { op: 'release'; orderId: string }
   | { op: 'confirm'; orderId: string }
   | { op: 'expire' };
+/** The reserve command of a generated op: its lines on the day grid. */
+function reserveOf(o: { orderId: string; lines: Line[] }): ReservationCommand {
+  const lines = o.lines.map((l) => ({
+    listingId: l.listingId,
+    start: day(l.from),
+    end: day(l.to),
+    quantity: l.quantity,
+  }));
+  return { type: 'reserve', orderId: o.orderId, lines };
+}
+
+/** A reserve of one or two random lines under a random order id. */
+const reserveArb = {
+  op: fc.constant('reserve' as const),
+  orderId,
+  lines: fc.array(lineArb, { minLength: 1, maxLength: 2 }),
+};
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      op: fc.constant('reserve' as const),
-      orderId,
-      lines: fc.array(lineArb, { minLength: 1, maxLength: 2 }),
-      hold: fc.boolean(),
-    }),
-  },
+  { weight: 5, arbitrary: fc.record({ ...reserveArb, hold: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('release' as const), orderId }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('confirm' as const), orderId }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('expire' as const) }) },
@@ -106,17 +115,7 @@ describe('reservation decider against a brute-force model', () => {
           clock++;
           const now = day(-100) + clock;
           if (o.op === 'reserve') {
-            const cmd: ReservationCommand = {
-              type: 'reserve',
-              orderId: o.orderId,
-              lines: o.lines.map((l) => ({
-                listingId: l.listingId,
-                start: day(l.from),
-                end: day(l.to),
-                quantity: l.quantity,
-              })),
-              ...(o.hold ? { holdUntil: now + 5 } : {}),
-            };
+            const cmd: ReservationCommand = { ...reserveOf(o), ...(o.hold ? { holdUntil: now + 5 } : {}) };
             const key = JSON.stringify(o.lines);
             const known = model.get(o.orderId);
             const held = [...s.records.values()].filter((r) => r.kind === 'rsv' && r.status !== 'conflict') as {
@@ -185,14 +184,7 @@ type UnitOp =
   | { op: 'release'; orderId: string };
 const picks = fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 3 });
 const unitOpArb: fc.Arbitrary<UnitOp> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      op: fc.constant('reserve' as const),
-      orderId,
-      lines: fc.array(lineArb, { minLength: 1, maxLength: 2 }),
-    }),
-  },
+  { weight: 4, arbitrary: fc.record(reserveArb) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -244,20 +236,7 @@ describe('reservation decider against a brute-force model: units named by the sh
           const active = order?.state === 'active';
           const mine = s.reservationsOf(o.orderId);
           if (o.op === 'reserve') {
-            exec(
-              s,
-              {
-                type: 'reserve',
-                orderId: o.orderId,
-                lines: o.lines.map((l) => ({
-                  listingId: l.listingId,
-                  start: day(l.from),
-                  end: day(l.to),
-                  quantity: l.quantity,
-                })),
-              },
-              now,
-            );
+            exec(s, reserveOf(o), now);
           } else if (o.op === 'release') {
             exec(s, { type: 'release', orderId: o.orderId }, now);
           } else if (o.op === 'swapTo') {
