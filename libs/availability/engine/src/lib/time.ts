@@ -43,41 +43,12 @@ export function assertTimeZone(timeZone: string): void {
 /** Wall-clock ms of `epoch` in `timeZone`. */
 export function toWallMs(epoch: EpochMs, timeZone: string): number {
   if (isUtc(timeZone)) return epoch;
-  const parts = formatter(timeZone).formatToParts(new Date(epoch));
-  let y = 0;
-  let mo = 0;
-  let d = 0;
-  let h = 0;
-  let mi = 0;
-  let s = 0;
-  let bc = false;
-  for (const p of parts) {
-    switch (p.type) {
-      case 'year':
-        y = Number(p.value);
-        break;
-      case 'month':
-        mo = Number(p.value);
-        break;
-      case 'day':
-        d = Number(p.value);
-        break;
-      case 'hour':
-        h = Number(p.value);
-        break;
-      case 'minute':
-        mi = Number(p.value);
-        break;
-      case 'second':
-        s = Number(p.value);
-        break;
-      case 'era':
-        bc = p.value === 'BC' || p.value === 'B';
-        break;
-      default:
-        break;
-    }
-  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(epoch))) part[p.type] = p.value;
+  const n = (t: Intl.DateTimeFormatPartTypes) => Number(part[t] ?? 0);
+  const bc = part.era === 'BC' || part.era === 'B';
+  let y = n('year');
+  const [mo, d, h, mi, s] = [n('month'), n('day'), n('hour'), n('minute'), n('second')];
   if (bc) y = 1 - y;
   const date = new Date(0);
   date.setUTCFullYear(y, mo - 1, d);
