@@ -1,15 +1,11 @@
 import { useTestStack } from '../support/stack';
-import { END, openShop, orderBody, rentalLine, Shop, START, streamEvents, until } from './support';
+import { END, useShops, orderBody, rentalLine, START, streamEvents, until } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 describe('orders: hand-out, return, complete and extend by scanning, through the gateway', () => {
   const stack = useTestStack(undefined, 180_000);
-  let shop: Shop;
-
-  beforeAll(async () => {
-    shop = await openShop(stack, 'F');
-  }, 180_000);
+  const [shop] = useShops(stack, 'F');
 
   const post = (path: string, body?: unknown, key?: string) =>
     stack.http('POST', path, { ...(body === undefined ? {} : { body }), ...(key ? { key } : {}) });

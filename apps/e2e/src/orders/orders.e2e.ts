@@ -1,18 +1,12 @@
 import { useTestStack } from '../support/stack';
 import fc from 'fast-check';
-import { END, openShop, orderBody, rentalLine, Shop, START, streamEvents, until } from './support';
+import { END, useShops, orderBody, rentalLine, START, streamEvents, until } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 describe('orders: creation, refusals and the lifecycle through the gateway', () => {
   const stack = useTestStack(undefined, 180_000);
-  let shop: Shop;
-  let other: Shop;
-
-  beforeAll(async () => {
-    shop = await openShop(stack, 'A');
-    other = await openShop(stack, 'B');
-  }, 180_000);
+  const [shop, other] = useShops(stack, 'A', 'B');
 
   const create = (body: unknown, opts: { key?: string | null; idem?: string } = {}) =>
     stack.http('POST', '/orders', {

@@ -1,5 +1,5 @@
 import { useTestStack } from '../support/stack';
-import { codesOf, END, must, openShop, orderBody, orderEvents, rentalLine, Shop, START } from './support';
+import { codesOf, END, must, useShops, orderBody, orderEvents, rentalLine, START } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -11,11 +11,7 @@ import { codesOf, END, must, openShop, orderBody, orderEvents, rentalLine, Shop,
  */
 describe('orders: roles and bad input through the gateway, nothing changed by a refusal', () => {
   const stack = useTestStack(undefined, 180_000);
-  let shop: Shop;
-
-  beforeAll(async () => {
-    shop = await openShop(stack, 'Q');
-  }, 180_000);
+  const [shop] = useShops(stack, 'Q');
 
   const get = async (id: string) => (await stack.http('GET', `/orders/${id}`)).body;
   const item = async (id: string) => (await stack.http('GET', `/stock-items/${id}`)).body;

@@ -1,5 +1,5 @@
 import { useTestStack } from '../support/stack';
-import { END, must, openShop, orderBody, orderEvents, rentalLine, Shop, START, streamEvents, until } from './support';
+import { END, must, useShops, orderBody, orderEvents, rentalLine, Shop, START, streamEvents, until } from './support';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -10,13 +10,7 @@ import { END, must, openShop, orderBody, orderEvents, rentalLine, Shop, START, s
  */
 describe('orders: shortages filled oldest first, and refusals as unmet demand', () => {
   const stack = useTestStack(undefined, 180_000);
-  let shop: Shop;
-  let pools: Shop;
-
-  beforeAll(async () => {
-    shop = await openShop(stack, 'S');
-    pools = await openShop(stack, 'P');
-  }, 180_000);
+  const [shop, pools] = useShops(stack, 'S', 'P');
 
   const create = (s: Shop, lines: unknown[], extra: Record<string, unknown> = {}, key?: string) =>
     stack.http('POST', '/orders', { body: orderBody(s, lines, extra), ...(key ? { key } : {}) });

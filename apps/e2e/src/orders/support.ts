@@ -33,6 +33,15 @@ export interface Shop {
   sized: string;
 }
 
+/** Shops opened once for the describe, after its stack is up: one per prefix, in order. */
+export function useShops(stack: TestStack, ...prefixes: string[]): Shop[] {
+  const shops = prefixes.map(() => ({}) as Shop);
+  beforeAll(async () => {
+    for (const [i, prefix] of prefixes.entries()) Object.assign(shops[i], await openShop(stack, prefix));
+  }, 180_000);
+  return shops;
+}
+
 /**
  * One shop: four serialized bikes (codes BIK-0…3 and a serial each), a pool of 10 helmets,
  * two sized bikes, and listings over them; waits until availability's read model has them.
