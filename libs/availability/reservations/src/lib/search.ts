@@ -101,8 +101,13 @@ export function searchSlots(index: AvailabilityIndex, slots: readonly Slot[], bu
       for (const b of blockers) index.removeReservation(b);
     }
   };
-  const found = place(0);
-  for (const p of placed) index.removeReservation(p.id);
+  let found = false;
+  try {
+    found = place(0);
+  } finally {
+    // The tentative units leave the shared index however the search ended (a throw included).
+    for (const p of placed) index.removeReservation(p.id);
+  }
   if (!found) return null;
   const merged = new Map<string, Placed>();
   for (const p of placed) {
