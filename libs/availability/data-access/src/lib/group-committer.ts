@@ -76,6 +76,9 @@ export class GroupCommitter {
   private readonly queue: Pending[] = [];
   private running = false;
   private lastSnapshot: number;
+  /** The snapshot write in flight, and whether another is due once it ends (one at a time). */
+  private snapshotting: Promise<void> | null = null;
+  private snapshotDue = false;
   readonly stats: CommitterStats = { appends: 0, collisions: 0, decisions: 0 };
 
   constructor(
@@ -186,7 +189,19 @@ export class GroupCommitter {
     const every = this.options.snapshotEvery ?? 2000;
     if (every <= 0 || this.seqValue - this.lastSnapshot < every) return;
     this.lastSnapshot = this.seqValue;
-    void this.snapshot().catch((err) => this.options.onSnapshotError?.(err));
+    if (this.snapshotting) {
+      // Overlapping writes could land out of order and move the pointer back: coalesce instead.
+      this.snapshotDue = true;
+      return;
+    }
+    this.snapshotting = this.snapshotLoop().finally(() => (this.snapshotting = null));
+  }
+
+  private async snapshotLoop(): Promise<void> {
+    do {
+      this.snapshotDue = false;
+      await this.snapshot().catch((err) => this.options.onSnapshotError?.(err));
+    } while (this.snapshotDue);
   }
 
   /** Writes a snapshot of the state as of the current seq. */
