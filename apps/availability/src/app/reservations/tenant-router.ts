@@ -42,9 +42,9 @@ type ForwardReply = OwnerReply;
 
 const codec = JSONCodec<unknown>();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Ops whose repeat after a lost answer does no harm (so a forward that timed out may be retried). */
 /** The operations an owner runs (a bounded label set for the RPC metrics). */
 const OWNER_OPS = new Set(['check', 'calendar', 'schedule', 'of', 'command']);
+/** Ops whose repeat after a lost answer does no harm (so a forward that timed out may be retried). */
 const RETRIABLE = new Set(['check', 'calendar', 'schedule', 'of', ...REPEATABLE_COMMANDS]);
 
 /**

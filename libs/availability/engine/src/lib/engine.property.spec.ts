@@ -502,7 +502,7 @@ describe('engine vs brute-force oracle', () => {
         if (result.ok) {
           expect(oInvalid(sc, req, result.allocations)).toEqual([]);
         } else {
-          expect(result.quantity).toBe(quantity);
+          expect(result.error.details.quantity).toBe(quantity);
         }
       }),
       { numRuns: 500 },

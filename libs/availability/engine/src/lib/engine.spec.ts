@@ -191,12 +191,17 @@ describe('bundles', () => {
     const result = allocate(index, party, period('2025-06-02T00:00:00Z', '2025-06-03T00:00:00Z'));
     expect(result).toEqual({
       ok: false,
-      code: 'UNAVAILABLE',
-      quantity: 0,
-      rules: [
-        { ruleId: 'table', required: 1, free: 1 },
-        { ruleId: 'chairs', required: 6, free: 5 },
-      ],
+      error: {
+        code: 'UNAVAILABLE',
+        message: '0 of 1 fit',
+        details: {
+          quantity: 0,
+          rules: [
+            { ruleId: 'table', required: 1, free: 1 },
+            { ruleId: 'chairs', required: 6, free: 5 },
+          ],
+        },
+      },
     });
     expect(index.reservationCount).toBe(before);
     // The table alone is still free for its own listing.

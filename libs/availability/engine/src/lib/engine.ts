@@ -325,7 +325,7 @@ function candidateFor(entry: ItemEntry, window: Period, free: number): Allocatio
 
 /**
  * Chooses concrete units for every rule of `request.quantity` copies, all or nothing. Returns
- * `{ ok: false, code: 'UNAVAILABLE' }` (nothing allocated) when they do not fit. The policy
+ * `{ ok: false, error: { code: 'UNAVAILABLE', details } }` (nothing allocated) when they do not fit. The policy
  * (default best fit) orders interchangeable units; whether the bundle fits is decided by
  * max-flow, so the preference never makes a feasible request fail.
  */
@@ -339,12 +339,17 @@ export function allocate(
   assertPeriod(request);
   const ev = evaluate(index, listing, request);
   const R = ev.rules.length;
-  const unavailable = (): AllocationResult => ({
-    ok: false,
-    code: 'UNAVAILABLE',
-    quantity: listingQuantity(ev),
-    rules: ruleReport(ev, n),
-  });
+  const unavailable = (): AllocationResult => {
+    const quantity = listingQuantity(ev);
+    return {
+      ok: false,
+      error: {
+        code: 'UNAVAILABLE',
+        message: `${quantity} of ${n} fit`,
+        details: { quantity, rules: ruleReport(ev, n) },
+      },
+    };
+  };
   if (R === 0) return unavailable();
   for (let r = 0; r < R; r++) if (ev.free[r] < ev.rules[r].quantity * n) return unavailable();
 

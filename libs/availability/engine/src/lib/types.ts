@@ -116,15 +116,23 @@ export interface AllocationLine {
   readonly blocked: Period;
 }
 
+/**
+ * Why an allocation was refused, in the same shape as every expected failure across services
+ * (`ErrorPayload` in contracts, which this dependency-free library does not import).
+ */
+export interface AllocationRefusal {
+  readonly code: 'UNAVAILABLE';
+  readonly message: string;
+  readonly details: {
+    /** How many copies would fit (less than requested). */
+    readonly quantity: number;
+    readonly rules: readonly RuleAvailability[];
+  };
+}
+
 export type AllocationResult =
   | { readonly ok: true; readonly allocations: readonly AllocationLine[] }
-  | {
-      readonly ok: false;
-      readonly code: 'UNAVAILABLE';
-      /** How many copies would fit (less than requested). */
-      readonly quantity: number;
-      readonly rules: readonly RuleAvailability[];
-    };
+  | { readonly ok: false; readonly error: AllocationRefusal };
 
 export interface CalendarDay {
   readonly date: string;

@@ -84,17 +84,18 @@ function reserve(d: Draft, cmd: ReserveCommand): ReservationReply {
       report.push({ lineIndex: i, requested: n, fits: n });
       return;
     }
-    report.push({ lineIndex: i, requested: n, fits: res.quantity });
+    const fits = res.error.details.quantity;
+    report.push({ lineIndex: i, requested: n, fits });
     if (!cmd.acceptShortage) {
       refused = true;
       return;
     }
-    if (res.quantity > 0) {
-      const part = allocate(state.index, listing, requestOf(line, line.end, res.quantity));
+    if (fits > 0) {
+      const part = allocate(state.index, listing, requestOf(line, line.end, fits));
       if (part.ok) order = putLines(d, order, i, part.allocations, statusOf(order), made);
     }
     const got = made.filter((r) => r.lineIndex === i);
-    const copies = got.length === 0 ? 0 : res.quantity;
+    const copies = got.length === 0 ? 0 : fits;
     d.put({
       kind: 'short',
       id: `${cmd.orderId}#${i}`,
@@ -144,7 +145,7 @@ function fillShortages(d: Draft): void {
     let res = allocate(state.index, listing, requestOf(line, end, s.missing));
     let copies = s.missing;
     if (!res.ok) {
-      copies = res.quantity;
+      copies = res.error.details.quantity;
       if (copies === 0) continue;
       res = allocate(state.index, listing, requestOf(line, end, copies));
       if (!res.ok) continue;
