@@ -43,6 +43,21 @@ export function eventStream(service: ServiceName): { name: string; subjects: str
   return { name: `${ns}_${service}_events`.replace(/[^A-Za-z0-9_-]/g, '_'), subjects: [`${ns}.evt.${service}.>`] };
 }
 
+/**
+ * A service's saga journal: the intents of multi-step commands not finished yet (published
+ * before the first step, deleted once the last is done; a recovery sweep finishes the rest).
+ * Under `<ns>.saga.>`, apart from requests and events.
+ */
+export function sagaStream(service: ServiceName): { name: string; subjects: string[] } {
+  const ns = namespace();
+  return { name: `${ns}_${service}_saga`.replace(/[^A-Za-z0-9_-]/g, '_'), subjects: [`${ns}.saga.${service}.>`] };
+}
+
+/** The subject of one kind of saga intent of a service (e.g. `create` of orders). */
+export function sagaSubject(service: ServiceName, saga: string): string {
+  return `${namespace()}.saga.${service}.${saga}`;
+}
+
 /** Events that exhausted their deliveries land here, one subject per consumer. */
 export function deadLetterStream(): { name: string; subjects: string[] } {
   const ns = namespace();

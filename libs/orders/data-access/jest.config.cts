@@ -1,10 +1,3 @@
-module.exports = {
-  displayName: 'orders-data-access',
-  preset: '../../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleFileExtensions: ['ts', 'js'],
-  coverageDirectory: '../../../coverage/libs/orders/data-access',
-};
+const { nodeProject } = require('../../../tools/jest/node-project');
+
+module.exports = nodeProject(__dirname, 'orders-data-access');

@@ -41,14 +41,6 @@ export function rpcRoutesOf(type: unknown): RpcRoute[] {
   return (Reflect.getMetadata(HANDLES, type as object) as RpcRoute[] | undefined) ?? [];
 }
 
-/**
- * @deprecated Labels that do nothing: `@Handles` methods get `(ctx, data)` by position from
- * RpcServer, which validates both. Kept only while apps/orders still labels its parameters.
- */
-export const RpcCtx = (): ParameterDecorator => () => undefined;
-/** @deprecated See `RpcCtx`. */
-export const RpcData = (): ParameterDecorator => () => undefined;
-
 /** One subject answered by a function: what `rpcHandlers` builds and RpcServer serves. */
 export interface RpcBinding {
   def: RpcDef<unknown, unknown>;

@@ -15,6 +15,11 @@ import {
 } from '@circulate/contracts';
 import { LineRequest } from '@circulate/orders/domain';
 
+/** What a shortage needs of a listing: its rules' ids. */
+export interface RulesOf {
+  fulfillmentRules: readonly { id: string }[];
+}
+
 /** A purchase holds its unit for good: the reservation's end lies beyond any rental. */
 export const PURCHASE_END = 8.64e15;
 
@@ -127,7 +132,7 @@ export function reserveLines(
 export function applyView(
   lines: readonly OrderLine[],
   view: OrderReservationView | null,
-  listings: ReadonlyMap<string, Pick<Listing, 'fulfillmentRules'>> = new Map(),
+  listings: ReadonlyMap<string, RulesOf> = new Map(),
 ): { lines: OrderLine[]; shortages: OrderShortage[]; conflicts: OrderConflict[] } {
   const previous = new Map<string, OrderAllocation>();
   for (const l of lines) for (const a of l.allocations) previous.set(a.reservationId, a);
@@ -172,7 +177,7 @@ function shortageRule(
   lineIndex: number,
   before: readonly OrderLine[],
   after: readonly OrderLine[],
-  listings: ReadonlyMap<string, Pick<Listing, 'fulfillmentRules'>>,
+  listings: ReadonlyMap<string, RulesOf>,
 ): string | null {
   const rules = listings.get(before[lineIndex]?.listingId ?? '')?.fulfillmentRules;
   if (rules) return rules.length === 1 ? rules[0].id : null;

@@ -4,22 +4,24 @@ import {
   CreateOrderRequest,
   DomainError,
   ErrorCode,
-  IdPrefix,
   Listing,
-  newId,
   Order,
-  OrderLine,
   OrderRefusedEvent,
+  OrderReservationView,
   OrdersEvents,
   RefusedLine,
   RequestContext,
+  ReserveCommand,
+  ReserveLineInput,
 } from '@circulate/contracts';
 import { holdExpiresAt, priceOrder } from '@circulate/orders/domain';
-import { outboxEvent, OutboxRelay } from '@circulate/platform/messaging';
-import { applyView, checkListings, orderNumber, ParsedLine, parseLines, reserveLines } from './order-building';
+import { EventPublisher, outboxEvent } from '@circulate/platform/messaging';
+import { checkListings, orderNumber, ParsedLine, parseLines, reserveLines } from './order-building';
+import { factEventId, OrderCommitter, orderIdFor } from './order-commit';
 import { OrderDeps } from './order-deps';
+import { OrderSagaJournal } from './order-saga-journal';
 import { OrderRepository } from './order.repository';
-import { StoredOrder, toPublicOrder } from './stored-order';
+import { isVisible, StoredOrder, toPublicOrder } from './stored-order';
 
 /** Sorted-key JSON, so that the same body in another key order hashes the same. */
 function canonical(value: unknown): string {
@@ -36,11 +38,22 @@ function canonical(value: unknown): string {
 /** Test-only fault injection (documented in the README): die between reserve and the order's write. */
 const FAULT = process.env['ORDERS_FAULT'] ?? '';
 
+/** Errors after which the reserve step is known not to have happened (anything else: maybe it did). */
+const REFUSALS: readonly string[] = [
+  ErrorCode.UNAVAILABLE,
+  ErrorCode.VALIDATION_FAILED,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.IDEMPOTENCY_KEY_REUSED,
+  ErrorCode.FORBIDDEN,
+];
+
 /**
- * `POST /orders` as a saga, each step idempotent under the order id: price the lines, store the
- * order as pending (its unique key is the tenant's Idempotency-Key), reserve every line at once,
- * mark it reserved with its `created` event. A crash anywhere is finished or undone by the
- * recovery sweep (OrderRecovery); a retry with the same key resumes the same order.
+ * `POST /orders` as a saga, each step idempotent under the order id (derived from the tenant's
+ * Idempotency-Key when there is one): price the lines (listings and locations from memory),
+ * journal the intent (OrderSagaJournal), reserve every line at once, store the reserved order in
+ * one group-committed insert, publish its `created` fact, close the intent. A crash anywhere is
+ * finished or undone by OrderRecovery from the journal; a retry with the same key converges on
+ * the same order. On the happy path the order costs its share of one `insertMany`, nothing else.
  */
 @Injectable()
 export class OrderCreation {
@@ -49,7 +62,9 @@ export class OrderCreation {
   constructor(
     private readonly repo: OrderRepository,
     private readonly deps: OrderDeps,
-    private readonly outbox: OutboxRelay,
+    private readonly journal: OrderSagaJournal,
+    private readonly committer: OrderCommitter,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async create(ctx: RequestContext, req: CreateOrderRequest): Promise<Order> {
@@ -71,22 +86,20 @@ export class OrderCreation {
     const priced = priceOrder(parsed.lines, listings);
     if (!priced.ok) throw DomainError.fromPayload(priced.error);
 
-    const now = Date.now();
-    const id = newId(IdPrefix.order);
     const requestHash = createHash('sha256').update(canonical(body)).digest('hex');
+    const id = orderIdFor(ctx.tenantId, idempotencyKey);
+    if (idempotencyKey !== undefined) {
+      // A retry: the first attempt's order answers (an `_id` read, only for keyed requests).
+      const existing = await this.repo.findById(ctx.tenantId, id);
+      if (existing && isVisible(existing)) {
+        if (existing.requestHash !== requestHash)
+          throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was used with a different order');
+        return toPublicOrder(existing);
+      }
+    }
+    const now = Date.now();
     const rentals = parsed.lines.filter((l) => !l.purchase);
-    const lines: OrderLine[] = parsed.lines.map((l, i) => ({
-      listingId: l.listingId,
-      variant: l.variant,
-      quantity: l.quantity,
-      priceTableId: l.priceTableId ?? null,
-      start: l.startMs === undefined ? null : new Date(l.startMs).toISOString(),
-      end: l.endMs === undefined ? null : new Date(l.endMs).toISOString(),
-      purchase: l.purchase,
-      price: priced.value.lines[i].quote.total,
-      allocations: [],
-    }));
-    let order: StoredOrder = {
+    const order: StoredOrder = {
       id,
       tenantId: ctx.tenantId,
       idemKey: idempotencyKey ?? `~${id}`,
@@ -98,7 +111,17 @@ export class OrderCreation {
         : { name: body.customer.name },
       channel: body.channel,
       locationId: body.locationId,
-      lines,
+      lines: parsed.lines.map((l, i) => ({
+        listingId: l.listingId,
+        variant: l.variant,
+        quantity: l.quantity,
+        priceTableId: l.priceTableId ?? null,
+        start: l.startMs === undefined ? null : new Date(l.startMs).toISOString(),
+        end: l.endMs === undefined ? null : new Date(l.endMs).toISOString(),
+        purchase: l.purchase,
+        price: priced.value.lines[i].quote.total,
+        allocations: [],
+      })),
       total: priced.value.total,
       holdExpiresAt: body.hold ? holdExpiresAt(now, body.hold.minutes) : null,
       shortages: [],
@@ -110,64 +133,39 @@ export class OrderCreation {
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await this.repo.insert(order))) {
-      const existing = idempotencyKey ? await this.repo.findByKey(ctx.tenantId, idempotencyKey) : null;
-      if (!existing) throw new DomainError(ErrorCode.CONFLICT, 'the order could not be stored; retry');
-      if (existing.requestHash !== requestHash)
-        throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was used with a different order');
-      if (!['pending', 'refused', 'abandoned'].includes(existing.status)) return toPublicOrder(existing);
-      order = existing; // resume the saga under the first attempt's order id
-    }
-    const timeZone = location?.timeZone ?? 'UTC';
-    return this.reserve(ctx, order, reserveLines(parsed.lines, body.locationId, timeZone, order.createdAt), listings, {
-      acceptShortage: body.allowShortage === true,
-    });
-  }
-
-  private async reserve(
-    ctx: RequestContext,
-    order: StoredOrder,
-    lines: ReturnType<typeof reserveLines>,
-    listings: Map<string, Listing>,
-    opts: { acceptShortage: boolean },
-  ): Promise<Order> {
-    let view;
+    const reserve: ReserveCommand = {
+      type: 'reserve',
+      orderId: id,
+      lines: reserveLines(parsed.lines, body.locationId, location?.timeZone ?? 'UTC', now),
+      ...(order.holdExpiresAt !== null ? { holdUntil: order.holdExpiresAt } : {}),
+      ...(body.allowShortage === true ? { acceptShortage: true } : {}),
+    };
+    const seq = await this.journal.begin({ order, reserve, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) });
+    let view: OrderReservationView | null;
     try {
-      view = await this.deps.reservation(ctx, {
-        type: 'reserve',
-        orderId: order.id,
-        lines,
-        ...(order.holdExpiresAt !== null ? { holdUntil: order.holdExpiresAt } : {}),
-        ...(opts.acceptShortage ? { acceptShortage: true } : {}),
-      });
+      view = await this.deps.reservation(ctx, reserve);
     } catch (err) {
-      if (err instanceof DomainError && err.code === ErrorCode.UNAVAILABLE) await this.refuse(ctx, order, lines, err);
+      // Refused: nothing was reserved, the intent is closed. Otherwise (a timeout, a lost
+      // connection) the reservation may exist: the intent stays for the recovery sweep.
+      if (err instanceof DomainError && REFUSALS.includes(err.code)) {
+        if (err.code === ErrorCode.UNAVAILABLE) await this.refuse(ctx, order, reserve, err, seq);
+        await this.journal.finish(seq);
+      }
       throw err;
     }
     if (FAULT === 'crash_after_reserve') process.kill(process.pid, 'SIGKILL');
-    const applied = applyView(order.lines, view, listings);
-    const next: StoredOrder = {
-      ...order,
-      ...applied,
-      status: 'reserved',
-      version: order.version + 1,
-      updatedAt: Date.now(),
-    };
-    const pub = toPublicOrder(next);
-    await this.repo.save(next, order.version, [
-      outboxEvent(OrdersEvents.created, ctx.tenantId, order.id, next.version, { order: pub }, ctx.requestId),
-    ]);
-    // Flushed before the caller learns the id, so no lifecycle write can race this pull.
-    await this.outbox.flush(this.repo.mongooseModel as never, order.id);
-    return pub;
+    const stored = await this.committer.commit(order, view, listings, ctx.requestId);
+    await this.journal.finish(seq);
+    return toPublicOrder(stored);
   }
 
-  /** 409 unavailable: nothing reserved; the refusal is stored with its unmet-demand event. */
+  /** 409 unavailable: nothing reserved, nothing stored; the refusal is published as unmet demand. */
   private async refuse(
     ctx: RequestContext,
     order: StoredOrder,
-    lines: ReturnType<typeof reserveLines>,
+    reserve: ReserveCommand,
     err: DomainError,
+    seq: number,
   ): Promise<never> {
     const report = ((err.details?.['lines'] ?? []) as { lineIndex: number; requested: number; fits: number }[]).filter(
       (l) => l.fits < l.requested,
@@ -181,18 +179,18 @@ export class OrderCreation {
         ...(line.start ? { start: line.start } : {}),
         ...(line.end ? { end: line.end } : {}),
         quantity: line.quantity,
-        shortfalls: await this.shortfalls(ctx, lines[r.lineIndex]).catch(() => []),
+        shortfalls: await this.shortfalls(ctx, reserve.lines[r.lineIndex]).catch(() => []),
       });
     }
     const event: OrderRefusedEvent = { orderId: order.id, at: new Date().toISOString(), lines: refusedLines };
-    const next: StoredOrder = { ...order, status: 'refused', version: order.version + 1, updatedAt: Date.now() };
     try {
-      await this.repo.save(next, order.version, [
-        outboxEvent(OrdersEvents.refused, ctx.tenantId, order.id, next.version, event, ctx.requestId),
-      ]);
-      await this.outbox.flush(this.repo.mongooseModel as never, order.id);
-    } catch (saveErr) {
-      this.logger.warn(`order ${order.id}: refusal not recorded: ${String(saveErr)}`);
+      // One fact per refused attempt: its id comes from the attempt's journal entry.
+      await this.publisher.publish({
+        ...outboxEvent(OrdersEvents.refused, ctx.tenantId, order.id, order.version, event, ctx.requestId),
+        id: factEventId(order.id, `refused:${seq}`),
+      });
+    } catch (publishErr) {
+      this.logger.warn(`order ${order.id}: refusal not published: ${String(publishErr)}`);
     }
     throw new DomainError(ErrorCode.UNAVAILABLE, 'not every line of the order is available', undefined, {
       lines: report.map((r) => ({ index: r.lineIndex, available: r.fits })),
@@ -200,7 +198,7 @@ export class OrderCreation {
   }
 
   /** Which stock items a refused line fell short on (availability's explain: free per candidate). */
-  private async shortfalls(ctx: RequestContext, line: ReturnType<typeof reserveLines>[number]) {
+  private async shortfalls(ctx: RequestContext, line: ReserveLineInput) {
     const query: Record<string, string> = {
       start: new Date(line.start).toISOString(),
       end: new Date(Math.min(line.end, line.start + 366 * 86_400_000)).toISOString(),

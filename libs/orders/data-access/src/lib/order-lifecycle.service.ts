@@ -11,12 +11,12 @@ import {
   parseInstant,
   RequestContext,
 } from '@circulate/contracts';
-import { canComplete, OrderAction, splitLineIncome, transition } from '@circulate/orders/domain';
+import { canComplete, OrderAction, OrderStatus, splitLineIncome, transition } from '@circulate/orders/domain';
 import { KeyedMutex, outboxEvent, OutboxRelay } from '@circulate/platform/messaging';
 import { applyView } from './order-building';
 import { OrderDeps } from './order-deps';
 import { OrderRepository } from './order.repository';
-import { earliestOutEnd, isVisible, StoredOrder, toPublicOrder } from './stored-order';
+import { earliestOutEnd, isVisible, StoredOrder, toPublicOrder, VisibleOrder } from './stored-order';
 
 export interface Change {
   next: StoredOrder;
@@ -39,7 +39,7 @@ export class OrderLifecycle {
   ) {}
 
   /** The visible order, or 404 (another tenant's, a saga record, a storefront key's non-store order). */
-  async visible(ctx: RequestContext, id: string): Promise<StoredOrder> {
+  async visible(ctx: RequestContext, id: string): Promise<VisibleOrder> {
     const order = await this.repo.findById(ctx.tenantId, id);
     if (!order || !isVisible(order) || (ctx.role === 'storefront' && order.channel !== 'online_store'))
       throw DomainError.notFound('order', id);
@@ -77,13 +77,13 @@ export class OrderLifecycle {
     ctx: RequestContext,
     id: string,
     action: OrderAction | null,
-    work: (order: StoredOrder, to: StoredOrder['status']) => Promise<Change | null>,
+    work: (order: VisibleOrder, to: OrderStatus) => Promise<Change | null>,
   ): Promise<Order> {
     return this.locks.run(OutboxRelay.lockKey(this.repo.mongooseModel, id), async () => {
       const order = await this.visible(ctx, id);
       let to = order.status;
       if (action) {
-        const step = transition(order.status as never, action);
+        const step = transition(order.status, action);
         if (!step.ok) throw DomainError.fromPayload(step.error);
         to = step.value;
       }
@@ -95,7 +95,7 @@ export class OrderLifecycle {
       await this.repo.save(next, order.version, [
         outboxEvent(change.event, ctx.tenantId, id, next.version, data, ctx.requestId),
       ]);
-      await this.outbox.flush(this.repo.mongooseModel as never, id);
+      await this.outbox.flush(this.repo.mongooseModel, id);
       return pub;
     });
   }
@@ -138,7 +138,7 @@ export class OrderLifecycle {
       const unitsOut = order.lines
         .filter((l) => !l.purchase)
         .reduce((n, l) => n + l.allocations.reduce((m, a) => m + Math.max(0, a.out - a.returned), 0), 0);
-      const step = canComplete(order.status as never, unitsOut);
+      const step = canComplete(order.status, unitsOut);
       if (!step.ok) throw DomainError.fromPayload(step.error);
       for (const [i, line] of order.lines.entries()) {
         const used = line.allocations.filter((a) => a.out > 0);

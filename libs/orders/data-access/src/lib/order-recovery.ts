@@ -6,6 +6,7 @@ import {
   RequestContext,
   ReservationEventPayload,
   reservationEventName,
+  tenantId,
   TenantId,
 } from '@circulate/contracts';
 import {
@@ -13,22 +14,26 @@ import {
   ensureStream,
   KeyedMutex,
   NatsConnectionService,
-  outboxEvent,
   OutboxRelay,
 } from '@circulate/platform/messaging';
 import { applyView, orderIdOfReservation } from './order-building';
+import { OrderCommitter } from './order-commit';
 import { OrderDeps } from './order-deps';
 import { OrderLifecycle } from './order-lifecycle.service';
+import { OpenIntent, OrderSagaJournal } from './order-saga-journal';
 import { OrderRepository } from './order.repository';
-import { StoredOrder, toPublicOrder } from './stored-order';
 
 const system = (tenantId: TenantId): RequestContext => ({ tenantId, role: 'admin', requestId: 'orders-recovery' });
 
 /**
- * Finishes or undoes the sagas a crash left pending: an order still `pending` after
- * ORDERS_PENDING_GRACE_MS is asked of availability; if its reservation exists it is marked
- * reserved (with its `created` event), otherwise it is `abandoned` (hidden; a retry with its
- * Idempotency-Key reserves again). Runs at boot and every ORDERS_RECOVERY_MS.
+ * Finishes or undoes the `POST /orders` attempts a crash interrupted, from the saga journal: an
+ * intent still open after ORDERS_PENDING_GRACE_MS is resolved under its order's lock. If the
+ * order is stored, its `created` fact is published again (de-duplicated by its id); otherwise
+ * availability is asked: with a reservation the order is stored as reserved and announced, without
+ * one there is nothing to undo. Either way the intent is closed, so no reservation outlives a
+ * missing order and no attempt stays half done; a retry with its Idempotency-Key converges on
+ * the same order. Runs soon after boot and every ORDERS_RECOVERY_MS, on every replica (resolving
+ * an intent twice is harmless).
  *
  * Also follows availability's reservation facts about orders: an expired hold makes the order
  * `expired`; filled shortages, moved units, overdue and conflicted reservations are copied onto
@@ -48,7 +53,8 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     private readonly deps: OrderDeps,
     private readonly life: OrderLifecycle,
     private readonly locks: KeyedMutex,
-    private readonly outbox: OutboxRelay,
+    private readonly journal: OrderSagaJournal,
+    private readonly committer: OrderCommitter,
     private readonly consumers: DurableConsumers,
     private readonly nats: NatsConnectionService,
   ) {}
@@ -74,16 +80,15 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** One pass over the pending sagas; returns how many it resolved. */
+  /** One pass over the open intents older than the grace period; returns how many it resolved. */
   async sweep(): Promise<number> {
     if (this.running) return 0;
     this.running = true;
     let n = 0;
     try {
-      for (const order of await this.repo.pendingBefore(Date.now() - this.graceMs)) {
-        await this.locks.run(OutboxRelay.lockKey(this.repo.mongooseModel, order.id), () =>
-          this.resolve(order.tenantId, order.id),
-        );
+      for await (const open of this.journal.open(Date.now() - this.graceMs)) {
+        const { order } = open.intent;
+        await this.locks.run(OutboxRelay.lockKey(this.repo.mongooseModel, order.id), () => this.resolve(open));
         n++;
       }
     } catch (err) {
@@ -94,31 +99,20 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     return n;
   }
 
-  private async resolve(tenantId: TenantId, id: string): Promise<void> {
-    const order = await this.repo.findById(tenantId, id);
-    if (!order || order.status !== 'pending') return;
-    const ctx = system(order.tenantId);
-    const view = await this.deps.reservationOf(ctx, order.id);
-    const now = Date.now();
-    if (view && view.state === 'active') {
-      const applied = applyView(order.lines, view);
-      const next: StoredOrder = {
-        ...order,
-        ...applied,
-        status: 'reserved',
-        version: order.version + 1,
-        updatedAt: now,
-      };
-      await this.repo.save(next, order.version, [
-        outboxEvent(OrdersEvents.created, order.tenantId, order.id, next.version, { order: toPublicOrder(next) }),
-      ]);
-      this.logger.warn(`order ${order.id}: saga finished by recovery (reservation found)`);
+  private async resolve({ seq, intent }: OpenIntent): Promise<void> {
+    const { order: pending, requestId } = intent;
+    const tenant = tenantId(pending.tenantId);
+    const stored = await this.repo.findById(tenant, pending.id);
+    if (stored) {
+      await this.committer.announce(stored, requestId);
     } else {
-      const next: StoredOrder = { ...order, status: 'abandoned', version: order.version + 1, updatedAt: now };
-      await this.repo.save(next, order.version, []);
-      this.logger.warn(`order ${order.id}: saga undone by recovery (no reservation)`);
+      const view = await this.deps.reservationOf(system(tenant), pending.id);
+      if (view && view.state === 'active') {
+        await this.committer.commit({ ...pending, tenantId: tenant }, view, undefined, requestId);
+        this.logger.warn(`order ${pending.id}: saga finished by recovery (reservation found)`);
+      } else this.logger.warn(`order ${pending.id}: saga undone by recovery (no reservation, nothing stored)`);
     }
-    await this.outbox.flush(this.repo.mongooseModel as never, order.id);
+    await this.journal.finish(seq);
   }
 
   private async onReservationFact(tenantId: TenantId, fact: ReservationEventPayload): Promise<void> {

@@ -15,6 +15,9 @@ import { applyView } from './order-building';
 import { OrderLifecycle } from './order-lifecycle.service';
 import { earliestOutEnd, StoredOrder } from './stored-order';
 
+/** Refusals of one candidate unit after which the next candidate is tried. */
+const SKIPPABLE: ReadonlySet<string> = new Set([ErrorCode.UNAVAILABLE, ErrorCode.VALIDATION_FAILED, ErrorCode.CONFLICT]);
+
 interface Planned {
   lineIndex: number;
   reservationId: string;
@@ -53,7 +56,7 @@ export class OrderScanning {
 
   handOut(ctx: RequestContext, req: HandOutRequest): Promise<Order> {
     return this.life.mutate(ctx, req.id, 'handOut', async (order, to) => {
-      let current = order;
+      let current: StoredOrder = order;
       const plan: Planned[] = [];
       const pending = (a: OrderAllocation) =>
         a.quantity -
@@ -148,7 +151,7 @@ export class OrderScanning {
       } catch (err) {
         if (
           err instanceof DomainError &&
-          [ErrorCode.UNAVAILABLE, ErrorCode.VALIDATION_FAILED, ErrorCode.CONFLICT].includes(err.code as never)
+          SKIPPABLE.has(err.code)
         )
           continue;
         throw err;

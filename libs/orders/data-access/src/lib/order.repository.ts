@@ -6,6 +6,15 @@ import type { Model, QueryFilter } from 'mongoose';
 import { OrderDoc } from './order.schema';
 import type { StoredOrder } from './stored-order';
 
+export type InsertOutcome = 'inserted' | 'duplicate';
+
+/** One refused document of a bulk insert, as the driver reports it. */
+interface WriteFailure {
+  index: number;
+  code?: number;
+  errmsg?: string;
+}
+
 export interface OrderListFilter {
   status?: string;
   channel?: string;
@@ -76,21 +85,26 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
     };
   }
 
-  /** Stores a new (pending) order; false when the tenant already has an order under its key. */
-  async insert(order: StoredOrder): Promise<boolean> {
+  /**
+   * Stores new orders in one `insertMany` (unordered: one duplicate does not stop the others).
+   * Answers, per order, `inserted`, `duplicate` (its `_id` exists: an earlier attempt of the same
+   * request stored it) or the error that refused it.
+   */
+  async insertMany(orders: readonly StoredOrder[]): Promise<(InsertOutcome | Error)[]> {
+    const out: (InsertOutcome | Error)[] = orders.map(() => 'inserted');
+    if (orders.length === 0) return out;
     try {
-      await this.model.create({ ...this.toDoc(order), _outbox: [] });
-      return true;
+      await this.collection.insertMany(
+        orders.map((o) => ({ ...this.toDoc(o), _outbox: [] })),
+        { ordered: false },
+      );
     } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
+      const found = (err as { writeErrors?: WriteFailure | WriteFailure[] }).writeErrors;
+      if (!found) throw err;
+      for (const w of Array.isArray(found) ? found : [found])
+        out[w.index] = isDuplicateKeyError(w) ? 'duplicate' : new Error(w.errmsg ?? `insert failed (${w.code})`);
     }
-  }
-
-  /** The order stored under an idempotency key (a scan on FerretDB: only retries come here). */
-  async findByKey(tenantId: TenantId, idemKey: string): Promise<StoredOrder | null> {
-    const doc = await this.model.findOne(tenantFilter<OrderDoc>(tenantId, { idemKey })).lean<OrderDoc>().exec();
-    return doc ? this.toPlain(doc) : null;
+    return out;
   }
 
   /**
@@ -124,15 +138,5 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
     if (f.shortage) q['shortages.0'] = { $exists: true };
     if (f.conflicts) q['conflicts.0'] = { $exists: true };
     return this.page(tenantId, q as QueryFilter<OrderDoc>, limit, cursor);
-  }
-
-  /** Saga records older than `before` (the recovery sweep; a scan, run rarely). */
-  async pendingBefore(before: number, limit = 200): Promise<StoredOrder[]> {
-    const docs = await this.model
-      .find({ status: 'pending', updatedAt: { $lt: new Date(before) } })
-      .limit(limit)
-      .lean<OrderDoc[]>()
-      .exec();
-    return docs.map((d) => this.toPlain(d));
   }
 }

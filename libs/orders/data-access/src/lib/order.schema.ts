@@ -3,9 +3,10 @@ import type { EventEnvelope, Money, OrderChannel, OrderConflict, OrderLine, Orde
 import { Schema as MongooseSchema } from 'mongoose';
 
 /**
- * Saga states besides the public ones: `pending` (stored, not yet reserved), `refused` (409
- * unavailable, nothing reserved), `abandoned` (the recovery sweep found no reservation). None of
- * them is visible through the API; a retry with the same Idempotency-Key resumes them.
+ * Saga states besides the public ones, kept so that documents written by earlier versions still
+ * read: `pending`, `refused`, `abandoned`. Orders are now stored once reserved (the saga's
+ * progress lives in the journal, OrderSagaJournal), so new documents never carry them; none is
+ * visible through the API.
  */
 export const HiddenStatuses = ['pending', 'refused', 'abandoned'] as const;
 export type StoredStatus =
@@ -19,7 +20,7 @@ export class OrderDoc {
   @Prop({ required: true })
   tenantId!: string;
 
-  /** The request's Idempotency-Key, or `~<order id>` without one (unique per tenant). */
+  /** The request's Idempotency-Key, or `~<order id>` without one (the order id is derived from it). */
   @Prop({ required: true })
   idemKey!: string;
 
@@ -82,6 +83,6 @@ export class OrderDoc {
 }
 
 export const OrderSchema = SchemaFactory.createForClass(OrderDoc);
-// The saga's idempotency: one order per tenant and key (scalar unique index, enforced by FerretDB too).
-OrderSchema.index({ tenantId: 1, idemKey: 1 }, { unique: true, name: 'tenant_idem_unique' });
+// The saga's idempotency rests on `_id` itself: an order's id is derived from its tenant and
+// Idempotency-Key (orderIdFor), so no second unique index is kept up to date on every insert.
 OrderSchema.index({ tenantId: 1, status: 1, _id: 1 }, { name: 'tenant_status' });

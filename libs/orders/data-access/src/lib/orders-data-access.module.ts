@@ -2,10 +2,13 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxRelay } from '@circulate/platform/messaging';
 import { OrderCreation } from './order-creation.service';
-import { OrderDeps, RpcOrderDeps } from './order-deps';
+import { CachedOrderDeps } from './cached-order-deps';
+import { OrderCommitter } from './order-commit';
+import { OrderDeps } from './order-deps';
 import { OrderLifecycle } from './order-lifecycle.service';
 import { OrderRecovery } from './order-recovery';
 import { OrderRepository } from './order.repository';
+import { OrderSagaJournal } from './order-saga-journal';
 import { OrderDoc, OrderSchema } from './order.schema';
 import { OrderScanning } from './order-scanning.service';
 
@@ -13,7 +16,9 @@ import { OrderScanning } from './order-scanning.service';
   imports: [MongooseModule.forFeature([{ name: OrderDoc.name, schema: OrderSchema }])],
   providers: [
     OrderRepository,
-    { provide: OrderDeps, useClass: RpcOrderDeps },
+    { provide: OrderDeps, useClass: CachedOrderDeps },
+    OrderSagaJournal,
+    OrderCommitter,
     OrderCreation,
     OrderLifecycle,
     OrderScanning,
@@ -28,6 +33,6 @@ export class OrdersDataAccessModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.outbox.register(this.orders.mongooseModel as never);
+    this.outbox.register(this.orders.mongooseModel);
   }
 }

@@ -173,8 +173,8 @@ describe('applyView (availability view → order lines, shortages, conflicts)', 
 
   it('with the listing at hand, a single-rule listing names its rule and a bundle none', () => {
     const lines = [line([])];
-    const one = new Map([['lst_bike', { fulfillmentRules: [{ id: 'rul_x' }] }]]) as never;
-    const two = new Map([['lst_bike', { fulfillmentRules: [{ id: 'rul_x' }, { id: 'rul_y' }] }]]) as never;
+    const one = new Map([['lst_bike', { fulfillmentRules: [{ id: 'rul_x' }] }]]);
+    const two = new Map([['lst_bike', { fulfillmentRules: [{ id: 'rul_x' }, { id: 'rul_y' }] }]]);
     expect(applyView(lines, view([], 3), one).shortages).toEqual([{ lineIndex: 0, ruleId: 'rul_x', missing: 3 }]);
     expect(applyView(lines, view([], 3), two).shortages).toEqual([{ lineIndex: 0, ruleId: null, missing: 3 }]);
     expect(applyView(lines, view([], 3)).shortages).toEqual([{ lineIndex: 0, ruleId: null, missing: 3 }]);

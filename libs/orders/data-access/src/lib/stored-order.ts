@@ -7,6 +7,7 @@ import type {
   OrderShortage,
   TenantId,
 } from '@circulate/contracts';
+import type { OrderStatus } from '@circulate/orders/domain';
 import type { StoredStatus } from './order.schema';
 
 /** An order as the service keeps it (plain object; saga states included). */
@@ -33,7 +34,10 @@ export interface StoredOrder {
   updatedAt: number;
 }
 
-export function isVisible(order: StoredOrder): boolean {
+/** An order the API shows: its status is one of the lifecycle's. */
+export type VisibleOrder = StoredOrder & { status: OrderStatus };
+
+export function isVisible(order: StoredOrder): order is VisibleOrder {
   return order.status !== 'pending' && order.status !== 'refused' && order.status !== 'abandoned';
 }
 
@@ -62,7 +66,7 @@ export function toPublicOrder(o: StoredOrder, now = Date.now()): Order {
   return {
     id: o.id,
     number: o.number,
-    status: isVisible(o) ? (o.status as Order['status']) : 'reserved',
+    status: isVisible(o) ? o.status : 'reserved',
     customer: o.customer,
     channel: o.channel,
     locationId: o.locationId,

@@ -12,11 +12,13 @@ import {
   ReservationCommand,
   StockItem,
 } from '@circulate/contracts';
-import { KeyedMutex, OutboxRelay } from '@circulate/platform/messaging';
+import { EventPublisher, KeyedMutex, OutboxRelay } from '@circulate/platform/messaging';
+import { OrderCommitter } from './order-commit';
 import { OrderCreation } from './order-creation.service';
 import { InventoryCommandData, InventoryOrderCommand, OrderDeps } from './order-deps';
 import { OrderLifecycle } from './order-lifecycle.service';
 import type { OrderRepository } from './order.repository';
+import type { OrderIntent, OrderSagaJournal } from './order-saga-journal';
 import { OrderScanning } from './order-scanning.service';
 import type { StoredOrder } from './stored-order';
 
@@ -25,13 +27,12 @@ export class FakeRepo {
   readonly events: EventEnvelope[] = [];
   readonly mongooseModel = { collection: { collectionName: 'orders' } };
 
-  async insert(o: StoredOrder): Promise<boolean> {
-    if ([...this.docs.values()].some((d) => d.tenantId === o.tenantId && d.idemKey === o.idemKey)) return false;
-    this.docs.set(o.id, structuredClone(o));
-    return true;
-  }
-  async findByKey(tenantId: string, key: string): Promise<StoredOrder | null> {
-    return structuredClone([...this.docs.values()].find((d) => d.tenantId === tenantId && d.idemKey === key) ?? null);
+  async insertMany(orders: readonly StoredOrder[]): Promise<('inserted' | 'duplicate')[]> {
+    return orders.map((o) => {
+      if (this.docs.has(o.id)) return 'duplicate';
+      this.docs.set(o.id, structuredClone(o));
+      return 'inserted';
+    });
   }
   async findById(tenantId: string, id: string): Promise<StoredOrder | null> {
     const d = this.docs.get(id);
@@ -45,8 +46,18 @@ export class FakeRepo {
   async list(): Promise<Page<StoredOrder>> {
     return { items: [...this.docs.values()], nextCursor: null };
   }
-  async pendingBefore(): Promise<StoredOrder[]> {
-    return [...this.docs.values()].filter((d) => d.status === 'pending');
+}
+
+/** The saga journal in memory: the intents begun and not finished. */
+export class FakeJournal {
+  readonly open = new Map<number, OrderIntent>();
+  private seq = 0;
+  async begin(intent: OrderIntent): Promise<number> {
+    this.open.set(++this.seq, structuredClone(intent));
+    return this.seq;
+  }
+  async finish(seq: number): Promise<void> {
+    this.open.delete(seq);
   }
 }
 
@@ -167,7 +178,12 @@ export function fakeServices() {
   const repo = new FakeRepo();
   const deps = new FakeDeps();
   const outbox = { flush: async () => undefined } as unknown as OutboxRelay;
+  // Published facts land beside the outbox's, so a test reads every event in one list.
+  const publisher = { publish: async (e: EventEnvelope) => void repo.events.push(e) } as unknown as EventPublisher;
+  const journal = new FakeJournal();
   const r = repo as unknown as OrderRepository;
   const life = new OrderLifecycle(r, deps, outbox, new KeyedMutex());
-  return { repo, deps, creation: new OrderCreation(r, deps, outbox), life, scanning: new OrderScanning(life) };
+  const committer = new OrderCommitter(r, publisher);
+  const creation = new OrderCreation(r, deps, journal as unknown as OrderSagaJournal, committer, publisher);
+  return { repo, deps, journal, creation, life, scanning: new OrderScanning(life) };
 }
