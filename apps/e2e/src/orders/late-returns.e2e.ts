@@ -82,6 +82,15 @@ describe('orders: late returns, overdue, conflicts and extend moving later booki
     expect(overdue).toContain(walkIn.id);
     expect(overdue).not.toContain(booked.id);
     expect((await get(walkIn.id)).overdue).toBe(true);
+    // The order's own fact: overdue, once, with the order as it is then.
+    const withOverdue = await until(
+      () => orderEvents(stack, walkIn.id),
+      (es) => es.some((e) => e.type === 'orders.order.overdue.v1'),
+      15_000,
+    );
+    const overdueFacts = withOverdue.filter((e) => e.type === 'orders.order.overdue.v1');
+    expect(overdueFacts).toHaveLength(1);
+    expect(overdueFacts[0].data.order).toMatchObject({ id: walkIn.id, status: 'active', overdue: true });
 
     // Each step is an event: availability's overdue and moved facts, the booking's changed reservations.
     const facts = (await streamEvents(stack, 'availability')).map((e) => e.data);

@@ -21,6 +21,8 @@ export const OrdersEvents = {
   handedOut: 'orders.order.handed-out.v1',
   returned: 'orders.order.returned.v1',
   completed: 'orders.order.completed.v1',
+  /** A unit of the order is still out past its line's end (once per end; `order.overdue` is true). */
+  overdue: 'orders.order.overdue.v1',
   /** Reservations changed under the order (shortage filled, unit moved, overdue, conflict). */
   reservationsChanged: 'orders.order.reservations-changed.v1',
   refused: 'orders.order.refused.v1',

@@ -93,7 +93,10 @@ export class OrderCreation {
       const existing = await this.repo.findById(ctx.tenantId, id);
       if (existing && isVisible(existing)) {
         if (existing.requestHash !== requestHash)
-          throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was used with a different order');
+          throw new DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            'this Idempotency-Key was used with a different order',
+          );
         return toPublicOrder(existing);
       }
     }
@@ -127,6 +130,7 @@ export class OrderCreation {
       shortages: [],
       conflicts: [],
       outUntil: null,
+      overdueNotified: null,
       periodStart: rentals.length ? Math.min(...rentals.map((l) => l.startMs as number)) : now,
       periodEnd: rentals.length ? Math.max(...rentals.map((l) => l.endMs as number)) : now,
       version: 1,
@@ -155,7 +159,11 @@ export class OrderCreation {
     }
     if (FAULT === 'crash_after_reserve') process.kill(process.pid, 'SIGKILL');
     const stored = await this.committer.commit(order, view, listings, ctx.requestId);
-    await this.journal.finish(seq);
+    // Stored and announced: the caller need not wait for the intent to close (left open, the
+    // sweep finds the order stored and re-publishes a de-duplicated fact).
+    this.journal
+      .finish(seq)
+      .catch((err: unknown) => this.logger.warn(`order ${id}: intent ${seq} left open: ${String(err)}`));
     return toPublicOrder(stored);
   }
 

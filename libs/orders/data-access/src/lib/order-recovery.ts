@@ -143,10 +143,15 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     const view = await this.deps.reservationOf(ctx, id);
     await this.life.mutate(ctx, id, null, async (o) => {
       const applied = applyView(o.lines, view);
-      if (
-        JSON.stringify(applied) === JSON.stringify({ lines: o.lines, shortages: o.shortages, conflicts: o.conflicts })
-      )
-        return null;
+      const now = Date.now();
+      // Out past its end and not announced yet for this end: the `overdue` fact (once per end;
+      // an extend moves the end, a return clears it).
+      const newlyOverdue =
+        o.status === 'active' && o.outUntil !== null && o.outUntil <= now && o.overdueNotified !== o.outUntil;
+      const same =
+        JSON.stringify(applied) === JSON.stringify({ lines: o.lines, shortages: o.shortages, conflicts: o.conflicts });
+      if (newlyOverdue) return { next: { ...o, ...applied, overdueNotified: o.outUntil }, event: OrdersEvents.overdue };
+      if (same) return null;
       return { next: { ...o, ...applied }, event: OrdersEvents.reservationsChanged };
     });
   }

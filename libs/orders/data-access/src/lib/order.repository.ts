@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, ErrorCode, EventEnvelope, Page, tenantId, TenantId } from '@circulate/contracts';
 import { isDuplicateKeyError, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
+import { randomUUID } from 'node:crypto';
 import { OrderDoc } from './order.schema';
 import type { StoredOrder } from './stored-order';
 
@@ -51,6 +52,7 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
       shortages: d.shortages ?? [],
       conflicts: d.conflicts ?? [],
       outUntil: ms(d.outUntil),
+      overdueNotified: ms(d.overdueNotified),
       periodStart: ms(d.periodStart) ?? 0,
       periodEnd: ms(d.periodEnd) ?? 0,
       version: d.version,
@@ -59,7 +61,7 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
     };
   }
 
-  private toDoc(o: StoredOrder): Omit<OrderDoc, '_outbox'> {
+  private toDoc(o: StoredOrder): Omit<OrderDoc, '_outbox' | 'insertBatch'> {
     const date = (v: number | null) => (v === null ? null : new Date(v));
     return {
       _id: o.id,
@@ -77,6 +79,7 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
       shortages: o.shortages,
       conflicts: o.conflicts,
       outUntil: date(o.outUntil),
+      overdueNotified: date(o.overdueNotified),
       periodStart: new Date(o.periodStart),
       periodEnd: new Date(o.periodEnd),
       version: o.version,
@@ -93,9 +96,10 @@ export class OrderRepository extends TenantRepository<OrderDoc, StoredOrder> {
   async insertMany(orders: readonly StoredOrder[]): Promise<(InsertOutcome | Error)[]> {
     const out: (InsertOutcome | Error)[] = orders.map(() => 'inserted');
     if (orders.length === 0) return out;
+    const insertBatch = randomUUID();
     try {
       await this.collection.insertMany(
-        orders.map((o) => ({ ...this.toDoc(o), _outbox: [] })),
+        orders.map((o) => ({ ...this.toDoc(o), _outbox: [], insertBatch })),
         { ordered: false },
       );
     } catch (err) {

@@ -62,6 +62,10 @@ export class OrderDoc {
   @Prop({ type: Date, default: null })
   outUntil!: Date | null;
 
+  /** The `outUntil` whose `overdue` fact was published (null: none yet). */
+  @Prop({ type: Date, default: null })
+  overdueNotified?: Date | null;
+
   /** The span of the order's rental periods (purchase-only orders: the creation instant). */
   @Prop({ type: Date, required: true })
   periodStart!: Date;
@@ -74,6 +78,10 @@ export class OrderDoc {
 
   @Prop({ type: [Object], default: [] })
   _outbox!: EventEnvelope[];
+
+  /** The group commit (one `insertMany`) that stored the order: how many orders shared a write. */
+  @Prop({ type: String, default: null })
+  insertBatch?: string | null;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;

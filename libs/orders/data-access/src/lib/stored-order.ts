@@ -27,6 +27,8 @@ export interface StoredOrder {
   shortages: OrderShortage[];
   conflicts: OrderConflict[];
   outUntil: number | null;
+  /** The `outUntil` for which the `overdue` fact was published (null: none), so it goes out once. */
+  overdueNotified: number | null;
   periodStart: number;
   periodEnd: number;
   version: number;
