@@ -152,18 +152,14 @@ export class OrderCreation {
       // Refused: nothing was reserved, the intent is closed. Otherwise (a timeout, a lost
       // connection) the reservation may exist: the intent stays for the recovery sweep.
       if (err instanceof DomainError && REFUSALS.includes(err.code)) {
+        this.journal.done(seq);
         if (err.code === ErrorCode.UNAVAILABLE) await this.refuse(ctx, order, reserve, err, seq);
-        await this.journal.finish(seq);
       }
       throw err;
     }
     if (FAULT === 'crash_after_reserve') process.kill(process.pid, 'SIGKILL');
     const stored = await this.committer.commit(order, view, listings, ctx.requestId);
-    // Stored and announced: the caller need not wait for the intent to close (left open, the
-    // sweep finds the order stored and re-publishes a de-duplicated fact).
-    this.journal
-      .finish(seq)
-      .catch((err: unknown) => this.logger.warn(`order ${id}: intent ${seq} left open: ${String(err)}`));
+    this.journal.done(seq);
     return toPublicOrder(stored);
   }
 

@@ -16,7 +16,11 @@ import { OrderLifecycle } from './order-lifecycle.service';
 import { earliestOutEnd, StoredOrder } from './stored-order';
 
 /** Refusals of one candidate unit after which the next candidate is tried. */
-const SKIPPABLE: ReadonlySet<string> = new Set([ErrorCode.UNAVAILABLE, ErrorCode.VALIDATION_FAILED, ErrorCode.CONFLICT]);
+const SKIPPABLE: ReadonlySet<string> = new Set([
+  ErrorCode.UNAVAILABLE,
+  ErrorCode.VALIDATION_FAILED,
+  ErrorCode.CONFLICT,
+]);
 
 interface Planned {
   lineIndex: number;
@@ -149,11 +153,7 @@ export class OrderScanning {
         const moved = allAllocations(next).find((x) => x.alloc.stockItemId === item.id && x.alloc.out === 0);
         if (moved) return { order: next, hit: moved };
       } catch (err) {
-        if (
-          err instanceof DomainError &&
-          SKIPPABLE.has(err.code)
-        )
-          continue;
+        if (err instanceof DomainError && SKIPPABLE.has(err.code)) continue;
         throw err;
       }
     }

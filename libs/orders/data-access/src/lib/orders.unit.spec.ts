@@ -43,6 +43,18 @@ describe('orders application layer (fakes at the RPC seam)', () => {
     expect(repo.events.map((e) => e.type)).toEqual([OrdersEvents.created]);
   });
 
+  it('the saga intent closes once the order is stored or refused, and stays open when the reserve may have happened', async () => {
+    const { creation, journal, deps } = world();
+    await creation.create(admin, rental());
+    await refusal(creation.create(admin, rental({ lines: [{ ...rental().lines[0], quantity: 5 }] })));
+    expect(journal.open.size).toBe(0);
+    deps.reservation = async () => {
+      throw new DomainError('DEPENDENCY_UNAVAILABLE', 'availability did not answer');
+    };
+    expect((await refusal(creation.create(admin, rental()))).code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect([...journal.open.values()].map((i) => i.reserve.type)).toEqual(['reserve']);
+  });
+
   it('given too few bikes, the answer is UNAVAILABLE with lines [{ index, available }] and a refused event', async () => {
     const { creation, repo, deps } = world();
     const err = await refusal(creation.create(admin, rental({ lines: [{ ...rental().lines[0], quantity: 5 }] })));

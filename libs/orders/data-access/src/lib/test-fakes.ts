@@ -56,6 +56,9 @@ export class FakeJournal {
     this.open.set(++this.seq, structuredClone(intent));
     return this.seq;
   }
+  done(seq: number): void {
+    this.open.delete(seq);
+  }
   async finish(seq: number): Promise<void> {
     this.open.delete(seq);
   }
