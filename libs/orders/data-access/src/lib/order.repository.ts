@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, ErrorCode, EventEnvelope, Page, tenantId, TenantId } from '@circulate/contracts';
-import { isDuplicateKeyError, tenantFilter, TenantRepository } from '@circulate/platform/persistence';
+import { isDuplicateKeyError, TenantRepository } from '@circulate/platform/persistence';
 import type { Model, QueryFilter } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { OrderDoc } from './order.schema';
