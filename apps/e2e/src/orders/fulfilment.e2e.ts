@@ -94,8 +94,9 @@ describe('orders: hand-out, return, complete and extend by scanning, through the
     expect((await item(unit)).status).toBe('sold');
   });
 
-  it('extend moves the end of every rental line; 409 unavailable when the unit is booked after and none can take it', async () => {
+  it('extend moves the end of every rental line and prices the extra time; 409 unavailable when the unit is booked after and none can take it', async () => {
     const first = await order([rentalLine(shop.sized, { variant: { Size: 'S' } })]);
+    expect(first.total).toEqual({ amount: 12000, currency: 'EUR' }); // 3 days at 40.00
     const later = await order([
       rentalLine(shop.sized, { variant: { Size: 'S' }, start: END, end: '2031-06-06T09:00:00Z' }),
     ]);
@@ -107,7 +108,11 @@ describe('orders: hand-out, return, complete and extend by scanning, through the
     const extended = await post(`/orders/${first.id}/extend`, { end: '2031-06-05T09:00:00Z' });
     expect(extended.status).toBe(200);
     expect(extended.body.lines[0].end).toBe('2031-06-05T09:00:00.000Z');
+    // The fourth day at today's table: 12,000 agreed + (16,000 - 12,000).
+    expect(extended.body.lines[0].price).toEqual({ amount: 16000, currency: 'EUR' });
+    expect(extended.body.total).toEqual({ amount: 16000, currency: 'EUR' });
     expect((await post(`/orders/${first.id}/extend`, { end: START })).status).toBe(400);
+    expect((await stack.http('GET', `/orders/${first.id}`)).body.total).toEqual({ amount: 16000, currency: 'EUR' });
   });
 
   it('staff hands out and returns; storefront may not', async () => {

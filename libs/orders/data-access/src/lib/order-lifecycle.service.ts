@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
+  ErrorCode,
   ExtendOrderRequest,
   ListOrdersRequest,
   Page,
@@ -11,7 +12,14 @@ import {
   parseInstant,
   RequestContext,
 } from '@circulate/contracts';
-import { canComplete, OrderAction, OrderStatus, splitLineIncome, transition } from '@circulate/orders/domain';
+import {
+  canComplete,
+  extendedLinePrice,
+  OrderAction,
+  OrderStatus,
+  splitLineIncome,
+  transition,
+} from '@circulate/orders/domain';
 import { KeyedMutex, outboxEvent, OutboxRelay } from '@circulate/platform/messaging';
 import { applyView } from './order-building';
 import { OrderDeps } from './order-deps';
@@ -123,14 +131,46 @@ export class OrderLifecycle {
       const latest = Math.max(...rentals.map((l) => Date.parse(l.end as string)));
       if (end <= latest)
         throw DomainError.invalid('end', `must be after the current end ${new Date(latest).toISOString()}`);
+      // Priced before anything moves: a longer period its table cannot price changes nothing.
+      const priced = await this.extendedLines(ctx, order, end);
       const view = await this.deps.reservation(ctx, { type: 'extend', orderId: order.id, end });
-      const lines = order.lines.map((l) => (l.purchase ? l : { ...l, end: new Date(end).toISOString() }));
-      const applied = applyView(lines, view);
+      const applied = applyView(priced.lines, view);
       return {
-        next: { ...order, ...applied, periodEnd: end, outUntil: earliestOutEnd(applied.lines) },
+        next: { ...order, ...applied, total: priced.total, periodEnd: end, outUntil: earliestOutEnd(applied.lines) },
         event: OrdersEvents.extended,
       };
     });
+  }
+
+  /** Every rental line ending at `end`, priced by `extendedLinePrice`; the new order total. */
+  private async extendedLines(ctx: RequestContext, order: StoredOrder, end: number) {
+    const ids = [...new Set(order.lines.filter((l) => !l.purchase).map((l) => l.listingId))];
+    const found = await Promise.all(ids.map((id) => this.deps.listing(ctx, id)));
+    const listings = new Map(ids.map((id, i) => [id, found[i]] as const));
+    const lines = order.lines.map((l, i) => {
+      if (l.purchase || !l.start || !l.end) return l;
+      const listing = listings.get(l.listingId);
+      let price = l.price;
+      if (listing) {
+        const line = {
+          ...l,
+          priceTableId: l.priceTableId ?? undefined,
+          startMs: Date.parse(l.start),
+          endMs: Date.parse(l.end),
+        };
+        const r = extendedLinePrice(listing, line, l.price, end);
+        if (!r.ok) {
+          const message = `lines[${i}] cannot be priced to the new end: ${r.error.message}`;
+          throw new DomainError(r.error.code, message, [{ field: 'end', message }]);
+        }
+        price = r.value;
+      }
+      return { ...l, end: new Date(end).toISOString(), price };
+    });
+    const amount = lines.reduce((n, l) => n + l.price.amount, 0);
+    if (!Number.isSafeInteger(amount))
+      throw new DomainError(ErrorCode.UNPROCESSABLE, 'the order total is too large to be priced exactly');
+    return { lines, total: { amount, currency: order.total.currency } };
   }
 
   complete(ctx: RequestContext, req: OrderIdRequest): Promise<Order> {

@@ -1,5 +1,5 @@
 import type { PriceTable } from '@circulate/contracts';
-import { holdExpiresAt, ListingForPricing, priceOrder } from './order-pricing';
+import { extendedLinePrice, holdExpiresAt, ListingForPricing, priceOrder } from './order-pricing';
 
 const DAY = 86_400_000;
 const start = Date.UTC(2031, 5, 1, 9);
@@ -63,5 +63,36 @@ describe('pricing an order', () => {
   it('a 30-minute hold placed at noon expires at 12:30', () => {
     expect(new Date(holdExpiresAt(Date.UTC(2031, 0, 1, 12), 30)).toISOString()).toBe('2031-01-01T12:30:00.000Z');
     expect(() => holdExpiresAt(0, 0)).toThrow(RangeError);
+  });
+});
+
+describe('pricing an extension', () => {
+  const bike = listings.get('lst_bike') as ListingForPricing;
+  const threeDays = { listingId: 'lst_bike', quantity: 1, startMs: start, endMs: start + 3 * DAY };
+
+  it('given three days at the daily rate extended to a week, the line costs the week cover', () => {
+    const result = extendedLinePrice(bike, threeDays, { amount: 12000, currency: 'EUR' }, start + 7 * DAY);
+    expect(result).toEqual({ ok: true, value: { amount: 18000, currency: 'EUR' } });
+  });
+
+  it("keeps the agreed price of the time already agreed and adds the extra time at today's tables", () => {
+    // Agreed at 10,000 (a deal, or an older table); the fourth day costs 16,000 - 12,000 today.
+    const result = extendedLinePrice(bike, threeDays, { amount: 10000, currency: 'EUR' }, start + 4 * DAY);
+    expect(result).toEqual({ ok: true, value: { amount: 14000, currency: 'EUR' } });
+  });
+
+  it('never lowers the price, and refuses a longer period its table cannot price', () => {
+    const weekly = { ...threeDays, endMs: start + 7 * DAY };
+    const longer = extendedLinePrice(bike, weekly, { amount: 18000, currency: 'EUR' }, start + 7 * DAY + 1);
+    expect(longer.ok && longer.value.amount).toBeGreaterThanOrEqual(18000);
+    const gone = extendedLinePrice(
+      bike,
+      { ...threeDays, priceTableId: 'prt_gone' },
+      { amount: 12000, currency: 'EUR' },
+      start + 5 * DAY,
+    );
+    expect(gone).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    const otherCurrency = extendedLinePrice(bike, threeDays, { amount: 12000, currency: 'USD' }, start + 5 * DAY);
+    expect(otherCurrency).toMatchObject({ ok: false, error: { code: 'UNPROCESSABLE' } });
   });
 });

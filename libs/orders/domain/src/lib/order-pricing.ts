@@ -75,6 +75,38 @@ export function priceOrder(
   return { ok: true, value: { lines: priced, total: { amount, currency: priced[0]?.quote.total.currency ?? 'EUR' } } };
 }
 
+/**
+ * What a rental line costs once its end moves later: the agreed price plus the extra time at the
+ * listing's tables today (the quote of the longer period less the quote of the agreed one, never
+ * below zero), so time already agreed is never re-priced. When the agreed period can no longer be
+ * quoted (its table is gone), the extra is the longer period's quote less the agreed price.
+ */
+export function extendedLinePrice(
+  listing: ListingForPricing,
+  line: LineRequest,
+  agreed: Money,
+  newEndMs: number,
+): Result<Money> {
+  const req = { priceTableId: line.priceTableId, startMs: line.startMs, quantity: line.quantity };
+  const after = quote(listing.priceTables, { ...req, endMs: newEndMs });
+  if (!after.ok) return after;
+  if (after.value.total.currency !== agreed.currency) {
+    return {
+      ok: false,
+      error: {
+        code: ErrorCode.UNPROCESSABLE,
+        message: `the line was priced in ${agreed.currency}; its price table is now in ${after.value.total.currency}`,
+      },
+    };
+  }
+  const before = quote(listing.priceTables, { ...req, endMs: line.endMs });
+  const base = before.ok && before.value.total.currency === agreed.currency ? before.value.total.amount : agreed.amount;
+  const amount = agreed.amount + Math.max(0, after.value.total.amount - base);
+  if (!Number.isSafeInteger(amount))
+    return { ok: false, error: { code: ErrorCode.UNPROCESSABLE, message: 'the line price is too large to be exact' } };
+  return { ok: true, value: { amount, currency: agreed.currency } };
+}
+
 /** When an unconfirmed hold of `minutes` placed at `nowMs` expires. */
 export function holdExpiresAt(nowMs: number, minutes: number): number {
   if (!Number.isInteger(minutes) || minutes < 1)
