@@ -163,6 +163,14 @@ async function main() {
     const hpas = of('HorizontalPodAutoscaler').filter(
       (h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === d.metadata.name,
     );
+    // A singleton (its state lives in one process: reporting) runs exactly one pod, never two at
+    // once (Recreate, no autoscaler): a second consumer would split the events between them.
+    if (d.metadata?.annotations?.['circulate.dev/singleton'] === 'true') {
+      if (d.spec?.replicas !== 1) problems.push(`singleton with replicas ${d.spec?.replicas} (want 1)`);
+      if (d.spec?.strategy?.type !== 'Recreate') problems.push('singleton without strategy Recreate');
+      if (hpas.length) problems.push('singleton targeted by a HorizontalPodAutoscaler');
+      continue;
+    }
     if (hpas.length !== 1) problems.push(`${hpas.length} HorizontalPodAutoscalers target it (want 1)`);
     for (const h of hpas) {
       if (!(h.spec.metrics ?? []).some((m) => m.type === 'Resource' && m.resource?.name === 'cpu'))

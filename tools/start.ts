@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   }
   log(
     replicas > 1
-      ? `4/4 starting ${replicas} replicas each of inventory, catalog, availability, orders, reporting, and the gateway`
+      ? `4/4 starting ${replicas} replicas each of inventory, catalog, availability and orders, one reporting, and the gateway`
       : '4/4 starting inventory, catalog, availability, orders, reporting, gateway',
   );
   apps = new AppProcesses({

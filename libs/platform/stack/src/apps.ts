@@ -7,6 +7,11 @@ import type { Log } from './servers';
 import { waitFor } from './servers';
 
 export const APPS = ['inventory', 'catalog', 'availability', 'orders', 'reporting', 'gateway'] as const;
+/**
+ * Apps that run once whatever `replicas` says: the gateway (one port here), and reporting, whose
+ * projections live in one process's memory (two would split its consumers' events between them).
+ */
+export const SINGLE_APPS: ReadonlySet<string> = new Set(['gateway', 'reporting']);
 export type AppName = (typeof APPS)[number];
 /** One running process: an app's first replica is its name, further ones `inventory#2`, … */
 export type Instance = AppName | `${AppName}#${number}`;
@@ -88,11 +93,14 @@ export class AppProcesses {
     return key;
   }
 
-  /** Every app: `replicas` of each domain service (they share queue groups), one gateway. */
+  /**
+   * Every app: `replicas` of each domain service (they share queue groups), one gateway and one
+   * reporting (its projections live in one process; see SINGLE_APPS).
+   */
   startAll(): void {
     const replicas = this.options.replicas ?? 1;
     for (const app of APPS) {
-      const count = app === 'gateway' ? 1 : replicas;
+      const count = SINGLE_APPS.has(app) ? 1 : replicas;
       for (let replica = 1; replica <= count; replica++) this.start(app, {}, replica);
     }
   }
