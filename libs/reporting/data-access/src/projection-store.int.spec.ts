@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
+import type { ItemProjection } from '@circulate/reporting/domain';
 import { ProjectionStore, WRITE_CHUNK } from './projection-store';
 
 /**
@@ -48,4 +49,20 @@ describe('ProjectionStore on the real server', () => {
       res_b999: [86_400_000, 2 * 86_400_000, 1],
     });
   }, 30_000);
+
+  it('an item whose reservations changed after its own document was written loads them from its demand document', async () => {
+    const store = new ProjectionStore(db);
+    const t = store.tenant('beta');
+    const d = store.demandOf(t, 'ski_x');
+    const item = { id: 'ski_x', tenantId: 'beta', ...d } as unknown as ItemProjection;
+    t.items.set('ski_x', item);
+    store.touch(t, item);
+    await store.flush();
+    d.reservations['res_late'] = [0, 86_400_000, 1]; // only the demand document is written now
+    store.touchDemand(t, 'beta', 'ski_x');
+    await store.flush();
+    const again = new ProjectionStore(db);
+    await again.load();
+    expect(again.tenant('beta').items.get('ski_x')?.reservations).toEqual({ res_late: [0, 86_400_000, 1] });
+  });
 });

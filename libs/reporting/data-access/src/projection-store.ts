@@ -25,7 +25,6 @@ export interface Demand {
   shortfalls: ItemProjection['shortfalls'];
 }
 
-
 /**
  * Upserts per bulk write. FerretDB v1.24.2 (SQLite) never answers an update command of 100 or
  * more upserts, and stops answering anything afterwards (measured: 99 answer in ~50 ms, 100 hang;
@@ -137,8 +136,8 @@ export class ProjectionStore {
       itemId,
       json: JSON.stringify(d),
     });
-    const p = t.items.get(itemId);
-    if (p) this.dirtyItems.add(p);
+    // The item's own document is not rewritten: its demand document is the truth for
+    // reservations and shortfalls, and `load` puts it onto the item (half the writes of a burst).
   }
 
   /** A SKU's code and version changed. */
