@@ -9,12 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  APPS,
   AppProcesses,
   buildApps,
   ensureMongo,
   ensureNats,
   findRepoRoot,
   replicasFromEnv,
+  SINGLE_APPS,
   StartedServer,
 } from '../libs/platform/stack/src';
 
@@ -60,8 +62,8 @@ async function main(): Promise<void> {
   }
   log(
     replicas > 1
-      ? `4/4 starting ${replicas} replicas each of inventory, catalog, availability and orders, one reporting, and the gateway`
-      : '4/4 starting inventory, catalog, availability, orders, reporting, gateway',
+      ? `4/4 starting ${replicas} replicas each of ${APPS.filter((a) => !SINGLE_APPS.has(a)).join(', ')}; one each of ${[...SINGLE_APPS].join(', ')}`
+      : `4/4 starting ${APPS.join(', ')}`,
   );
   apps = new AppProcesses({
     repoRoot: root,

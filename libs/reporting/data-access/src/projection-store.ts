@@ -27,8 +27,8 @@ export interface Demand {
 
 /**
  * Upserts per bulk write. FerretDB v1.24.2 (SQLite) never answers an update command of 100 or
- * more upserts, and stops answering anything afterwards (measured: 99 answer in ~50 ms, 100 hang;
- * a burst of reservations touched 1,000 items in one flush and wedged the server).
+ * more upserts of existing documents (measured: 99 answer in ~50 ms, 100 hang; new documents are
+ * not affected); a burst of reservations that touched 1,000 items in one flush stalled reporting.
  */
 export const WRITE_CHUNK = 50;
 /** A row of the projections collection: an item's projection (as JSON) or a tenant document. */
