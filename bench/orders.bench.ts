@@ -3,7 +3,8 @@
  * inventory, availability → FerretDB), phase `orders` of `npm run bench`:
  *  - two replicas of orders and availability, rate limit raised;
  *  - 200 serialized units behind one listing (daily rate);
- *  - 64 keep-alive clients POST /orders with one rental line, a random 1–7 day period in 2031;
+ *  - 64 keep-alive connections of wrk (bench/orders.lua) POST /orders with one rental line, a
+ *    random 1–7 day period in 2031;
  *  - one client alone for the single-client p50;
  *  - after the run, every unit's schedule is read back and overlapping reservations counted
  *    (over-bookings, must be 0);
@@ -12,19 +13,17 @@
  *    entries (group commits) per accepted order.
  * Progress goes to stderr; the table to stdout; figures to bench/results/orders.json.
  */
-import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { until } from '../apps/e2e/src/orders/support';
-import { bootBenchStack, ok, writeResult } from './stack';
-import { pct, prng, round } from './stats';
+import { bootBenchStack, ok, wrk, writeResult } from './stack';
+import { round } from './stats';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
 const CLIENTS = 64;
 /** Replicas of orders and availability (the issue asks for 2). */
 const REPLICAS = Number(process.env['BENCH_REPLICAS'] ?? 2);
 const UNITS = 200;
-const DAY = 86_400_000;
-const YEAR = Date.UTC(2031, 0, 1, 10);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -32,8 +31,11 @@ interface Run {
   accepted: number;
   refused: number;
   failed: number;
-  latencies: number[];
+  /** Of every answer (wrk's --latency percentiles). */
+  p50Ms: number;
+  p99Ms: number;
   seconds: number;
+  load1: number;
 }
 
 async function main(): Promise<void> {
@@ -79,54 +81,41 @@ async function main(): Promise<void> {
       60_000,
     );
 
-    const random = prng(13);
-    const body = () => {
-      const start = YEAR + Math.floor(random() * 358) * DAY;
-      const days = 1 + Math.floor(random() * 7);
-      return {
-        customer: { name: 'Bench' },
-        channel: 'admin',
-        locationId,
-        lines: [
-          {
-            listingId,
-            quantity: 1,
-            start: new Date(start).toISOString(),
-            end: new Date(start + days * DAY).toISOString(),
-          },
-        ],
-      };
+    // The load comes from wrk (bench/orders.lua builds each body): a client in this process would
+    // take a good part of the two cores from the stack it measures.
+    const script = {
+      path: join(__dirname, 'orders.lua'),
+      env: { ORDERS_LOCATION: locationId, ORDERS_LISTING: listingId, ORDERS_KEY: stack.keys.admin },
     };
-    const drive = async (clients: number, seconds: number): Promise<Run> => {
-      const run: Run = { accepted: 0, refused: 0, failed: 0, latencies: [], seconds };
-      const stopAt = Date.now() + seconds * 1000;
-      await Promise.all(
-        Array.from({ length: clients }, async () => {
-          while (Date.now() < stopAt) {
-            const t0 = performance.now();
-            const res = await stack.http('POST', '/orders', { body: body() });
-            run.latencies.push(performance.now() - t0);
-            if (res.status === 201) run.accepted++;
-            else if (res.status === 409) run.refused++;
-            else run.failed++;
-          }
-        }),
-      );
-      run.latencies.sort((a, b) => a - b);
-      return run;
+    const drive = (clients: number, seconds: number, seed: number): Run => {
+      const run = wrk(`${stack.url}/api/v1/orders`, clients, seconds, undefined, {
+        ...script,
+        env: { ...script.env, ORDERS_SEED: String(seed) },
+      });
+      const m = /orders: created (\d+) refused (\d+) failed (\d+)/.exec(run.output);
+      if (!m) throw new Error(`wrk printed no counts:\n${run.output}`);
+      return {
+        accepted: Number(m[1]),
+        refused: Number(m[2]),
+        failed: Number(m[3]),
+        p50Ms: run.p50Ms,
+        p99Ms: run.p99Ms,
+        seconds,
+        load1: run.load1,
+      };
     };
 
     log('Warm-up, 8 clients, 3 s…');
-    await drive(8, 3);
+    const warm = drive(8, 3, 1);
     // One client first: orders still in flight after the loaded run would queue in front of it.
-    const load1c = round(loadavg()[0], 2);
     log('1 client, 5 s…');
-    const one = await drive(1, 5);
-    const load64 = round(loadavg()[0], 2);
+    const one = drive(1, 5, 2);
     log(`${CLIENTS} clients, ${SECONDS} s…`);
-    const many = await drive(CLIENTS, SECONDS);
+    const many = drive(CLIENTS, SECONDS, 3);
+    const load1c = one.load1;
+    const load64 = many.load1;
     log(
-      `  64 clients: ${many.accepted} accepted, ${many.refused} refused, ${many.failed} failed, p50 ${round(pct(many.latencies, 50), 1)} ms; 1 client p50 ${round(pct(one.latencies, 50), 1)} ms`,
+      `  64 clients: ${many.accepted} accepted, ${many.refused} refused, ${many.failed} failed, p50 ${many.p50Ms} ms; 1 client p50 ${one.p50Ms} ms`,
     );
 
     log('Checking every unit for overlapping reservations…');
@@ -165,18 +154,18 @@ async function main(): Promise<void> {
     } finally {
       await mongo.close();
     }
-    const accepted = many.accepted + one.accepted + 1;
+    const accepted = warm.accepted + many.accepted + one.accepted + 1;
     const results = {
       replicas: REPLICAS,
       clients64: {
         ordersPerSecond: round(many.accepted / many.seconds, 1),
         refusedPerSecond: round(many.refused / many.seconds, 1),
         failed: many.failed,
-        p50Ms: round(pct(many.latencies, 50), 1),
-        p99Ms: round(pct(many.latencies, 99), 1),
+        p50Ms: round(many.p50Ms, 1),
+        p99Ms: round(many.p99Ms, 1),
         load1: load64,
       },
-      client1: { p50Ms: round(pct(one.latencies, 50), 1), p99Ms: round(pct(one.latencies, 99), 1), load1: load1c },
+      client1: { p50Ms: round(one.p50Ms, 1), p99Ms: round(one.p99Ms, 1), load1: load1c },
       overBookings,
       reservationsChecked: reservations,
       writesPerOrder: {

@@ -59,12 +59,25 @@ function wrkLatency(out: string, pct: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-/** One wrk run against `url` (`--latency`, up to 2 threads), with the 1-minute load average at its start. */
-export function wrk(url: string, connections: number, seconds: number, key?: string): WrkRun {
+/**
+ * One wrk run against `url` (`--latency`, up to 2 threads), with the 1-minute load average at its
+ * start; `script` is a wrk Lua script and the environment it reads.
+ */
+export function wrk(
+  url: string,
+  connections: number,
+  seconds: number,
+  key?: string,
+  script?: { path: string; env: Record<string, string> },
+): WrkRun {
   const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${seconds}s`, '--latency'];
   if (key) args.push('-H', `Authorization: Bearer ${key}`);
+  if (script) args.push('-s', script.path);
   const load1 = round(loadavg()[0], 2);
-  const out = execFileSync('wrk', [...args, url], { encoding: 'utf8' });
+  const out = execFileSync('wrk', [...args, url], {
+    encoding: 'utf8',
+    env: { ...process.env, ...(script?.env ?? {}) },
+  });
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
   return {

@@ -102,6 +102,7 @@ export class OwnedTenant implements ReservationDetails {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    this.committer.stop();
     this.subscription?.unsubscribe();
     this.state.rebind(new AvailabilityIndex());
     if (this.tenantState?.reservations === this) this.tenantState.reservations = NO_RESERVATION_DETAILS;

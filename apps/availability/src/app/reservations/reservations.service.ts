@@ -37,6 +37,7 @@ export function routerOptionsFromEnv(): RouterOptions {
     ),
     tickMs: intEnv('AVAILABILITY_TICK_MS', 1000),
     snapshotEvery: intEnv('AVAILABILITY_SNAPSHOT_EVERY', 500),
+    idleSnapshotMs: intEnv('AVAILABILITY_IDLE_SNAPSHOT_MS', 2000),
     fault,
   };
 }

@@ -30,6 +30,8 @@ export interface RouterOptions {
   /** Hold expiry / overdue timer period. */
   readonly tickMs: number;
   readonly snapshotEvery: number;
+  /** A snapshot once the tenant is idle this long after commits (0: off). */
+  readonly idleSnapshotMs: number;
   /** Test-only fault injection (AVAILABILITY_FAULT): `exit-after-append` dies between a log write and its publish. */
   readonly fault: string | undefined;
 }
@@ -204,6 +206,7 @@ export class TenantRouter implements ReservationSource {
     try {
       committer = await GroupCommitter.open(this.log, tenantId, state, {
         snapshotEvery: this.options.snapshotEvery,
+        idleSnapshotMs: this.options.idleSnapshotMs,
         onCommitted: (_t, entry) => {
           if (fault === 'exit-after-append') {
             // Test-only: the entry is in the log, its events are not published.
@@ -238,7 +241,13 @@ export class TenantRouter implements ReservationSource {
       throw new DomainError(ErrorCode.DEPENDENCY_UNAVAILABLE, `the owner lease of tenant ${tenantId} was lost`);
     }
     const ms = Math.round(performance.now() - started);
-    this.logger.log(`owns tenant ${tenantId}: ${state.records.size} records up to seq ${committer.seq} in ${ms} ms`);
+    const l = committer.loadStats;
+    const how = l
+      ? ` (snapshot of seq ${l.snapshotSeq}: ${l.snapshotRecords} records read in ${l.snapshotReadMs} ms, folded in ${l.snapshotFoldMs} ms; tail of ${l.tailEntries} entries read in ${l.tailReadMs} ms, folded in ${l.tailFoldMs} ms)`
+      : '';
+    this.logger.log(
+      `owns tenant ${tenantId}: ${state.records.size} records up to seq ${committer.seq} in ${ms} ms${how}`,
+    );
     return owned;
   }
 

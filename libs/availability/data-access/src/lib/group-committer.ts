@@ -19,13 +19,39 @@ export function foldEntries(state: ReservationState, entries: readonly LogEntry[
   return seq;
 }
 
+export interface LoadStats {
+  /** Seq of the snapshot loaded (0: none). */
+  snapshotSeq: number;
+  snapshotRecords: number;
+  tailEntries: number;
+  /** Reading (and decoding) the snapshot, folding it, reading the tail, folding it. */
+  snapshotReadMs: number;
+  snapshotFoldMs: number;
+  tailReadMs: number;
+  tailFoldMs: number;
+}
+
 /**
  * Loads a tenant's reservation state: the latest snapshot, then the tail after it. `state` must
- * be fresh (its index may already hold the items). Returns the head seq (0 = empty log).
+ * be fresh (its index may already hold the items). Returns the head seq (0 = empty log);
+ * `stats`, when given, is filled with how the load went.
  */
-export async function loadTenant(log: ReservationLog, tenantId: string, state: ReservationState): Promise<number> {
+export async function loadTenant(
+  log: ReservationLog,
+  tenantId: string,
+  state: ReservationState,
+  stats?: LoadStats,
+): Promise<number> {
   let seq = 0;
+  let t = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const ms = Math.round(now - t);
+    t = now;
+    return ms;
+  };
   const snap = await log.loadSnapshot(tenantId);
+  const snapshotReadMs = lap();
   if (snap) {
     // In slices, yielding between them: timers (the owner lease's refresh) keep running.
     for (let i = 0; i < snap.records.length; i++) {
@@ -34,11 +60,23 @@ export async function loadTenant(log: ReservationLog, tenantId: string, state: R
     }
     seq = snap.seq;
   }
+  const snapshotFoldMs = lap();
   const tail = await log.readAfter(tenantId, seq);
+  const tailReadMs = lap();
   for (let i = 0; i < tail.length; i += 50) {
     seq = foldEntries(state, tail.slice(i, i + 50));
     await yieldToLoop();
   }
+  if (stats)
+    Object.assign(stats, {
+      snapshotSeq: snap?.seq ?? 0,
+      snapshotRecords: snap?.records.length ?? 0,
+      tailEntries: tail.length,
+      snapshotReadMs,
+      snapshotFoldMs,
+      tailReadMs,
+      tailFoldMs: lap(),
+    } satisfies LoadStats);
   return seq;
 }
 
@@ -47,6 +85,11 @@ export interface GroupCommitterOptions {
   readonly maxBatch?: number;
   /** Write a snapshot every this many entries (0: never). */
   readonly snapshotEvery?: number;
+  /**
+   * Also write one once the tenant has been idle this long with entries since the last snapshot
+   * (0: never), so that a new owner of a quiet tenant loads the snapshot alone, with no tail.
+   */
+  readonly idleSnapshotMs?: number;
   readonly clock?: () => number;
   /** Called after each successful append (the outbox: publish the entry's events). */
   readonly onCommitted?: (tenantId: string, entry: LogEntry) => void;
@@ -79,7 +122,11 @@ export class GroupCommitter {
   /** The snapshot write in flight, and whether another is due once it ends (one at a time). */
   private snapshotting: Promise<void> | null = null;
   private snapshotDue = false;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private idleArmedAt = 0;
   readonly stats: CommitterStats = { appends: 0, collisions: 0, decisions: 0 };
+  /** How the load went (set by `open`). */
+  loadStats: LoadStats | null = null;
 
   constructor(
     private readonly log: ReservationLog,
@@ -97,8 +144,11 @@ export class GroupCommitter {
     state: ReservationState,
     options?: GroupCommitterOptions,
   ): Promise<GroupCommitter> {
-    const seq = await loadTenant(log, tenantId, state);
-    return new GroupCommitter(log, tenantId, state, seq, options);
+    const loaded: Partial<LoadStats> = {};
+    const seq = await loadTenant(log, tenantId, state, loaded as LoadStats);
+    const committer = new GroupCommitter(log, tenantId, state, seq, options);
+    committer.loadStats = loaded as LoadStats;
+    return committer;
   }
 
   /** The seq of the last entry folded into the state. */
@@ -127,7 +177,32 @@ export class GroupCommitter {
       }
     } finally {
       this.running = false;
+      this.armIdleSnapshot();
     }
+  }
+
+  /** After a burst: a snapshot of the head once nothing has been committed for `idleSnapshotMs`. */
+  private armIdleSnapshot(): void {
+    const idleMs = this.options.idleSnapshotMs ?? 0;
+    if (idleMs <= 0 || this.seqValue <= this.lastSnapshot) return;
+    // A drain that appended nothing (the owner's timer ticks) leaves the armed timer running.
+    if (this.idleTimer && this.idleArmedAt === this.seqValue) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const seq = this.seqValue;
+    this.idleArmedAt = seq;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.running || this.seqValue !== seq || this.seqValue <= this.lastSnapshot) return;
+      this.lastSnapshot = this.seqValue;
+      this.startSnapshot();
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Stops the idle snapshot timer (the owner let the tenant go). */
+  stop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   /** Folds entries other writers appended; true when there were any. */
@@ -189,6 +264,10 @@ export class GroupCommitter {
     const every = this.options.snapshotEvery ?? 2000;
     if (every <= 0 || this.seqValue - this.lastSnapshot < every) return;
     this.lastSnapshot = this.seqValue;
+    this.startSnapshot();
+  }
+
+  private startSnapshot(): void {
     if (this.snapshotting) {
       // Overlapping writes could land out of order and move the pointer back: coalesce instead.
       this.snapshotDue = true;

@@ -3,7 +3,7 @@ import { ReservationState } from '@circulate/availability/reservations';
 import type { ReservationReply } from '@circulate/contracts';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { GroupCommitter, loadTenant } from './group-committer';
+import { GroupCommitter, loadTenant, type LoadStats } from './group-committer';
 import { checkLog } from './log-invariants';
 import { ReservationLog } from './reservation-log';
 
@@ -218,5 +218,37 @@ describe('reservations through the log, two writers', () => {
     const check = await checkLog(log, TENANT, items);
     expect(check.problems).toEqual([]);
     expect(check.entries).toBe(w.seq);
+  });
+
+  it('writes a snapshot of the head once the tenant is idle, so a new owner reads no tail', async () => {
+    const items = Array.from({ length: 10 }, (_, i) => unit(`ski_idle${i}`, 'BIKE'));
+    const reserveAll = async (w: GroupCommitter, prefix: string) => {
+      for (let i = 0; i < 3; i++)
+        await w.submit({
+          type: 'reserve',
+          orderId: `${prefix}_${i}`,
+          lines: [{ listingId: 'lst_bike', start: START + i * 3_600_000, end: END }],
+        });
+    };
+    const log = new ReservationLog(await connect());
+    // Without it: no snapshot (3 entries are far from snapshotEvery).
+    const quiet = await GroupCommitter.open(log, TENANT, freshState(items), { snapshotEvery: 1000 });
+    await reserveAll(quiet, 'ord_quiet');
+    await sleep(600);
+    expect(await log.loadSnapshot(TENANT)).toBeNull();
+    // With it: the head, once nothing has been committed for idleSnapshotMs.
+    const w = await GroupCommitter.open(log, TENANT, freshState(items), { snapshotEvery: 1000, idleSnapshotMs: 100 });
+    await reserveAll(w, 'ord_idle');
+    expect(w.seq).toBe(6);
+    let snap = await log.loadSnapshot(TENANT);
+    for (let i = 0; i < 50 && snap?.seq !== 6; i++) {
+      await sleep(100);
+      snap = await log.loadSnapshot(TENANT);
+    }
+    expect(snap?.seq).toBe(6);
+    const stats = {} as LoadStats;
+    expect(await loadTenant(log, TENANT, freshState(items), stats)).toBe(6);
+    expect(stats).toMatchObject({ snapshotSeq: 6, tailEntries: 0 });
+    w.stop();
   });
 });
