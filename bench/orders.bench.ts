@@ -16,7 +16,7 @@
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { until } from '../apps/e2e/src/orders/support';
-import { bootBenchStack, ok, wrk, writeResult } from './stack';
+import { bootBenchStack, ok, wrk, wrkInstalled, writeResult } from './stack';
 import { round } from './stats';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 15);
@@ -39,6 +39,7 @@ interface Run {
 }
 
 async function main(): Promise<void> {
+  if (!wrkInstalled()) throw new Error('wrk is not installed (apt-get install -y wrk)');
   const stack = await bootBenchStack(log, {
     RATE_LIMIT_PER_SECOND: '1000000',
     RPC_TIMEOUT_MS: process.env['BENCH_RPC_TIMEOUT_MS'] ?? '5000',
