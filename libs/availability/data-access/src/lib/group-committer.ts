@@ -144,10 +144,10 @@ export class GroupCommitter {
     state: ReservationState,
     options?: GroupCommitterOptions,
   ): Promise<GroupCommitter> {
-    const loaded: Partial<LoadStats> = {};
-    const seq = await loadTenant(log, tenantId, state, loaded as LoadStats);
+    const loadStats = {} as LoadStats; // filled by loadTenant
+    const seq = await loadTenant(log, tenantId, state, loadStats);
     const committer = new GroupCommitter(log, tenantId, state, seq, options);
-    committer.loadStats = loaded as LoadStats;
+    committer.loadStats = loadStats;
     return committer;
   }
 
