@@ -4,8 +4,9 @@ import 'reflect-metadata';
  *   npm run bench:reservations
  *
  * A tenant of 10,000 serialized stock items (100 SKUs × 100, one listing each), then:
- *  - reserves over NATS (the availability service's reservation subject, as the orders service
- *    calls it) from 64 concurrent callers: reservations/s, p50/p99 latency;
+ *  - reserves over NATS from 64 concurrent callers through the platform's RpcClient, as the orders
+ *    service sends them (straight to the tenant owner's subject; the shared subject only when
+ *    nobody owns the tenant): reservations/s, p50/p99 latency;
  *  - filling the tenant up to 100,000 reservations (progress on stderr);
  *  - the invariant checker over the whole log (over-bookings must be 0);
  *  - availability through the gateway at 100,000 reservations: p50 from one connection;
@@ -16,11 +17,18 @@ import 'reflect-metadata';
  */
 import { checkLog, ReservationLog } from '../libs/availability/data-access/src';
 import type { EngineStockItem } from '../libs/availability/engine/src';
-import { AvailabilityRpc, rpcSubject, tenantOwnerBucket } from '../libs/contracts/src';
-import { leaseKvKey } from '../libs/platform/messaging/src/cluster-leases';
+import {
+  AvailabilityCalls,
+  DomainError,
+  tenantId,
+  tenantOwnerBucket,
+  type RequestContext,
+  type RpcDef,
+} from '../libs/contracts/src';
+import { leaseKvKey, NatsConnectionService, RpcClient } from '../libs/platform/messaging/src';
 import type { Instance, TestStack } from '../libs/platform/stack/src';
 import mongoose from 'mongoose';
-import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from 'nats';
 import { cpus, loadavg } from 'node:os';
 import { bootBenchStack, ok, writeResult } from './stack';
 import { pct, prng, round } from './stats';
@@ -64,14 +72,20 @@ async function settle(nc: NatsConnection, namespace: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
-const codec = JSONCodec<any>(); // eslint-disable-line @typescript-eslint/no-explicit-any
-let sequence = 0;
+const CTX: RequestContext = { tenantId: tenantId('acme'), role: 'admin' };
 
-async function call(nc: NatsConnection, name: string, data: unknown, timeout = 10_000) {
-  const subject = rpcSubject(name);
-  const packet = { pattern: subject, data: { ctx: { tenantId: 'acme', role: 'admin' }, data }, id: `b-${++sequence}` };
-  const reply = codec.decode((await nc.request(subject, codec.encode(packet), { timeout })).data);
-  return reply.err ? { ok: false as const, error: reply.err } : { ok: true as const, value: reply.response };
+/** A reservation call as the orders service makes it; an answered error comes back as `{ ok: false }`. */
+async function call<TReq, TRes>(
+  rpc: RpcClient,
+  def: RpcDef<TReq, TRes>,
+  data: TReq,
+  timeout = 10_000,
+): Promise<{ ok: true; value: TRes } | { ok: false; error: { code: string } }> {
+  try {
+    return { ok: true, value: await rpc.call(def, CTX, data, timeout) };
+  } catch (err) {
+    return { ok: false, error: { code: err instanceof DomainError ? err.code : String(err) } };
+  }
 }
 
 /** Setup calls on a shared, loaded machine: a 5xx (a write that timed out) is retried a few times. */
@@ -98,7 +112,11 @@ async function owner(nc: NatsConnection, stack: TestStack): Promise<Instance | u
 async function main(): Promise<void> {
   const stack = await bootBenchStack(log, { RATE_LIMIT_PER_SECOND: '1000000', RPC_TIMEOUT_MS: '10000' }, 'warn', 2);
   process.env['CIRCULATE_NS'] = stack.namespace;
-  const nc = await connect({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
+  const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+  const nc = await connect({ servers: natsUrl });
+  const nats = new NatsConnectionService(natsUrl, 'bench-reservations');
+  await nats.connect();
+  const rpc = new RpcClient(nats, 10_000);
   const db = await mongoose
     .createConnection(`${process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017'}/${stack.namespace}_availability`)
     .asPromise();
@@ -154,16 +172,13 @@ async function main(): Promise<void> {
       const start = T0 + Math.floor(rand() * 365) * DAY;
       const listingId = listings[Math.floor(rand() * SKUS)];
       const command = {
-        type: 'reserve',
+        type: 'reserve' as const,
         orderId: `ord_${i}`,
         lines: [{ listingId, start, end: start + (1 + Math.floor(rand() * 3)) * DAY }],
       };
       const t = performance.now();
       for (let attempt = 0; ; attempt++) {
-        const a = await call(nc, AvailabilityRpc.reservationCommand, { command }).catch((err: unknown) => ({
-          ok: false as const,
-          error: { code: String(err) },
-        }));
+        const a = await call(rpc, AvailabilityCalls.reservationCommand, { command });
         if (a.ok) accepted++;
         else if (a.error.code === 'UNAVAILABLE') refused++;
         else if (attempt < 5) continue;
@@ -224,7 +239,7 @@ async function main(): Promise<void> {
     if (!first) throw new Error('no owner');
     await stack.apps.stop(first);
     const tl = performance.now();
-    const loaded = await call(nc, AvailabilityRpc.reservationOf, { orderId: 'ord_0' }, 30_000);
+    const loaded = await call(rpc, AvailabilityCalls.reservationOf, { orderId: 'ord_0' }, 30_000);
     const tenantLoadMs = round(performance.now() - tl, 0);
     if (!loaded.ok) throw new Error(`after the handover: ${JSON.stringify(loaded.error)}`);
     log(`  ${tenantLoadMs} ms`);
@@ -238,7 +253,9 @@ async function main(): Promise<void> {
     const tf = performance.now();
     await stack.apps.exited(victim);
     for (;;) {
-      const a = await call(nc, AvailabilityRpc.reservationOf, { orderId: 'ord_0' }, 3000).catch(() => ({ ok: false }));
+      const a = await call(rpc, AvailabilityCalls.reservationOf, { orderId: 'ord_0' }, 3000).catch(() => ({
+        ok: false,
+      }));
       if (a.ok) break;
     }
     const failoverMs = round(performance.now() - tf, 0);
@@ -280,6 +297,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await nc.close().catch(() => undefined);
+    await nats.onApplicationShutdown().catch(() => undefined);
     await db.close().catch(() => undefined);
     await stack.stop();
   }

@@ -55,7 +55,7 @@ export async function loadTenant(
   if (snap) {
     // In slices, yielding between them: timers (the owner lease's refresh) keep running.
     for (let i = 0; i < snap.records.length; i++) {
-      state.applyChange({ put: snap.records[i] });
+      state.loadRecord(snap.records[i]);
       if (i % 5000 === 4999) await yieldToLoop();
     }
     seq = snap.seq;

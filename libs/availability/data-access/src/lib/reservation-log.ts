@@ -183,11 +183,17 @@ export class ReservationLog {
       { length: pointer.chunks },
       (_, c) => `${tenantId}:snap:${String(pointer.seq).padStart(12, '0')}:${c}`,
     );
-    const docs = await Promise.all(ids.map((id) => this.chunks.findOne({ _id: id })));
+    // Each chunk is gunzipped (on libuv's thread pool) as soon as it arrives, while others are
+    // still being fetched; the JSON is then parsed here, a chunk at a time.
+    const texts = await Promise.all(
+      ids.map(async (id) => {
+        const d = await this.chunks.findOne({ _id: id });
+        return d ? (await gunzipAsync(bytesOf(d.data))).toString('utf8') : null;
+      }),
+    );
     const records: StateRecord[] = [];
-    for (const d of docs) {
-      if (!d) return null; // an incomplete snapshot: load from the log alone
-      const text = (await gunzipAsync(bytesOf(d.data))).toString('utf8');
+    for (const text of texts) {
+      if (text === null) return null; // an incomplete snapshot: load from the log alone
       await yieldToLoop();
       const rows = JSON.parse(text) as (RecordRow | StateRecord)[];
       for (const r of rows) records.push(Array.isArray(r) ? rowRecord(r) : r);

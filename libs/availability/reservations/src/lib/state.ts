@@ -95,7 +95,7 @@ export class ReservationState {
     for (const r of this.records.values()) {
       if (r.kind !== 'rsv' || r.status === 'conflict') continue;
       previous.removeReservation(r.id);
-      next.addReservation(engineReservation(r));
+      next.addReservation(r);
     }
     this.indexValue = next;
   }
@@ -120,6 +120,16 @@ export class ReservationState {
       if (r?.kind === 'rsv') out.push(r);
     }
     return out.sort((a, b) => a.lineIndex - b.lineIndex || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Puts the records of a snapshot into a state that holds none of their keys yet: the load of a
+   * tenant, without `applyChange`'s lookup of a previous version and its undo.
+   */
+  loadRecord(r: StateRecord): void {
+    const key = recordKey(r);
+    if (this.records.has(key)) throw new Error(`ReservationState.loadRecord: ${key} is already held`);
+    this.link(key, r);
   }
 
   /** Applies one change; returns the change that undoes it. */
@@ -172,7 +182,7 @@ export class ReservationState {
     }
     if (r.status === 'conflict') this.conflicts.add(key);
     else {
-      this.index.addReservation(engineReservation(r));
+      this.index.addReservation(r);
       if (r.status === 'out') this.outRsv.add(key);
     }
   }
@@ -196,10 +206,6 @@ export class ReservationState {
     this.outRsv.delete(key);
     if (r.status !== 'conflict') this.index.removeReservation(r.id);
   }
-}
-
-function engineReservation(r: ReservationRecord) {
-  return { id: r.id, stockItemId: r.stockItemId, quantity: r.quantity, start: r.start, end: r.end };
 }
 
 export function toAllocation(r: ReservationRecord): ReservationAllocation {
