@@ -38,6 +38,8 @@ export function routerOptionsFromEnv(): RouterOptions {
     tickMs: intEnv('AVAILABILITY_TICK_MS', 1000),
     snapshotEvery: intEnv('AVAILABILITY_SNAPSHOT_EVERY', 500),
     idleSnapshotMs: intEnv('AVAILABILITY_IDLE_SNAPSHOT_MS', 2000),
+    standbyRecords: intEnv('AVAILABILITY_STANDBY_RECORDS', 2_000_000),
+    standbySettleMs: intEnv('AVAILABILITY_STANDBY_SETTLE_MS', 3000),
     fault,
   };
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { GroupCommitter, ReservationLog } from '@circulate/availability/data-access';
+import { describeLoad, GroupCommitter, ReservationLog, StandbySnapshots } from '@circulate/availability/data-access';
 import { AvailabilityIndex } from '@circulate/availability/engine';
 import type { ReadModel, ReservationSource } from '@circulate/availability/read-model';
 import { ReservationState } from '@circulate/availability/reservations';
@@ -32,6 +32,10 @@ export interface RouterOptions {
   readonly snapshotEvery: number;
   /** A snapshot once the tenant is idle this long after commits (0: off). */
   readonly idleSnapshotMs: number;
+  /** Records of other replicas' tenants kept read as standby copies (0: none; see StandbySnapshots). */
+  readonly standbyRecords: number;
+  /** A standby copy is re-read once the owner's snapshot pointer has not moved for this long. */
+  readonly standbySettleMs: number;
   /** Test-only fault injection (AVAILABILITY_FAULT): `exit-after-append` dies between a log write and its publish. */
   readonly fault: string | undefined;
 }
@@ -60,6 +64,7 @@ export class TenantRouter implements ReservationSource {
   private readonly logger = new Logger(TenantRouter.name);
   readonly leases: TenantLeases;
   readonly log: ReservationLog;
+  readonly standby: StandbySnapshots;
   private readonly owned = new Map<string, OwnedTenant>();
   private readonly loading = new Map<string, Promise<OwnedTenant>>();
   /** Tenants seen owned elsewhere, and when: no lease read for them on every request. */
@@ -76,6 +81,10 @@ export class TenantRouter implements ReservationSource {
   ) {
     this.leases = new TenantLeases(nats, options.leaseTtlMs, (t) => void this.drop(t));
     this.log = new ReservationLog(db);
+    this.standby = new StandbySnapshots(this.log, {
+      maxRecords: options.standbyRecords,
+      settleMs: options.standbySettleMs,
+    });
   }
 
   /** A rebuilt read model went into service: every owned tenant's reservations move into it. */
@@ -89,7 +98,9 @@ export class TenantRouter implements ReservationSource {
 
   /**
    * Every few seconds, takes the free leases of tenants the read model knows, so that holds
-   * expire and a dead owner's unpublished events go out even when no request comes.
+   * expire and a dead owner's unpublished events go out even when no request comes; of the
+   * tenants owned elsewhere, keeps a standby copy of the latest snapshot (a takeover then folds
+   * it at once).
    */
   startSweeper(everyMs: number): void {
     this.sweepTimer = setInterval(() => void this.sweep(), everyMs);
@@ -102,6 +113,7 @@ export class TenantRouter implements ReservationSource {
       if (this.owned.has(tenantId) || this.loading.has(tenantId)) continue;
       try {
         if (await this.leases.tryAcquire(tenantId)) await this.load(tenantId);
+        else await this.standby.refresh(tenantId);
       } catch (err) {
         this.logger.warn(`sweep: tenant ${tenantId}: ${String(err)}`);
       }
@@ -207,6 +219,7 @@ export class TenantRouter implements ReservationSource {
       committer = await GroupCommitter.open(this.log, tenantId, state, {
         snapshotEvery: this.options.snapshotEvery,
         idleSnapshotMs: this.options.idleSnapshotMs,
+        standby: await this.standby.take(tenantId),
         onCommitted: (_t, entry) => {
           if (fault === 'exit-after-append') {
             // Test-only: the entry is in the log, its events are not published.
@@ -241,10 +254,7 @@ export class TenantRouter implements ReservationSource {
       throw new DomainError(ErrorCode.DEPENDENCY_UNAVAILABLE, `the owner lease of tenant ${tenantId} was lost`);
     }
     const ms = Math.round(performance.now() - started);
-    const l = committer.loadStats;
-    const how = l
-      ? ` (snapshot of seq ${l.snapshotSeq}: ${l.snapshotRecords} records read in ${l.snapshotReadMs} ms, folded in ${l.snapshotFoldMs} ms; tail of ${l.tailEntries} entries read in ${l.tailReadMs} ms, folded in ${l.tailFoldMs} ms)`
-      : '';
+    const how = committer.loadStats ? ` (${describeLoad(committer.loadStats)})` : '';
     this.logger.log(
       `owns tenant ${tenantId}: ${state.records.size} records up to seq ${committer.seq} in ${ms} ms${how}`,
     );
@@ -285,6 +295,7 @@ export class TenantRouter implements ReservationSource {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.standby.clear();
     await Promise.all([...this.loading.values()].map((p) => p.catch(() => undefined)));
     await Promise.all([...this.owned.values()].map((o) => o.close()));
     this.owned.clear();

@@ -1,5 +1,4 @@
 import {
-  apply,
   decideApplied,
   undo,
   type Change,
@@ -7,78 +6,8 @@ import {
   type ReservationState,
 } from '@circulate/availability/reservations';
 import type { ReservationCommand, ReservationReply } from '@circulate/contracts';
-import { yieldToLoop, type LogEntry, type LoggedDecision, type ReservationLog } from './reservation-log';
-
-/** Folds log entries into the state (no listings needed: entries carry record changes). */
-export function foldEntries(state: ReservationState, entries: readonly LogEntry[]): number {
-  let seq = -1;
-  for (const e of entries) {
-    for (const d of e.decisions) apply(state, d.changes);
-    seq = e.seq;
-  }
-  return seq;
-}
-
-export interface LoadStats {
-  /** Seq of the snapshot loaded (0: none). */
-  snapshotSeq: number;
-  snapshotRecords: number;
-  tailEntries: number;
-  /** Reading (and decoding) the snapshot, folding it, reading the tail, folding it. */
-  snapshotReadMs: number;
-  snapshotFoldMs: number;
-  tailReadMs: number;
-  tailFoldMs: number;
-}
-
-/**
- * Loads a tenant's reservation state: the latest snapshot, then the tail after it. `state` must
- * be fresh (its index may already hold the items). Returns the head seq (0 = empty log);
- * `stats`, when given, is filled with how the load went.
- */
-export async function loadTenant(
-  log: ReservationLog,
-  tenantId: string,
-  state: ReservationState,
-  stats?: LoadStats,
-): Promise<number> {
-  let seq = 0;
-  let t = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const ms = Math.round(now - t);
-    t = now;
-    return ms;
-  };
-  const snap = await log.loadSnapshot(tenantId);
-  const snapshotReadMs = lap();
-  if (snap) {
-    // In slices, yielding between them: timers (the owner lease's refresh) keep running.
-    for (let i = 0; i < snap.records.length; i++) {
-      state.loadRecord(snap.records[i]);
-      if (i % 5000 === 4999) await yieldToLoop();
-    }
-    seq = snap.seq;
-  }
-  const snapshotFoldMs = lap();
-  const tail = await log.readAfter(tenantId, seq);
-  const tailReadMs = lap();
-  for (let i = 0; i < tail.length; i += 50) {
-    seq = foldEntries(state, tail.slice(i, i + 50));
-    await yieldToLoop();
-  }
-  if (stats)
-    Object.assign(stats, {
-      snapshotSeq: snap?.seq ?? 0,
-      snapshotRecords: snap?.records.length ?? 0,
-      tailEntries: tail.length,
-      snapshotReadMs,
-      snapshotFoldMs,
-      tailReadMs,
-      tailFoldMs: lap(),
-    } satisfies LoadStats);
-  return seq;
-}
+import { foldEntries, loadTenant, type LoadStats } from './load-tenant';
+import { type LogEntry, type LoggedDecision, type ReservationLog, type Snapshot } from './reservation-log';
 
 export interface GroupCommitterOptions {
   /** Most commands decided into one entry. */
@@ -90,6 +19,8 @@ export interface GroupCommitterOptions {
    * (0: never), so that a new owner of a quiet tenant loads the snapshot alone, with no tail.
    */
   readonly idleSnapshotMs?: number;
+  /** For `open`: a standby copy of the tenant's snapshot to fold instead of reading one (see loadTenant). */
+  readonly standby?: Snapshot;
   readonly clock?: () => number;
   /** Called after each successful append (the outbox: publish the entry's events). */
   readonly onCommitted?: (tenantId: string, entry: LogEntry) => void;
@@ -145,7 +76,7 @@ export class GroupCommitter {
     options?: GroupCommitterOptions,
   ): Promise<GroupCommitter> {
     const loadStats = {} as LoadStats; // filled by loadTenant
-    const seq = await loadTenant(log, tenantId, state, loadStats);
+    const seq = await loadTenant(log, tenantId, state, loadStats, options?.standby);
     const committer = new GroupCommitter(log, tenantId, state, seq, options);
     committer.loadStats = loadStats;
     return committer;

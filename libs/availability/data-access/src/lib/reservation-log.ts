@@ -176,6 +176,12 @@ export class ReservationLog {
     await this.pointers.replaceOne({ _id: pointerId }, { tenantId, seq, chunks }, { upsert: true });
   }
 
+  /** The seq of the tenant's latest snapshot (one `_id` read), null when it has none. */
+  async snapshotSeq(tenantId: string): Promise<number | null> {
+    const pointer = await this.pointers.findOne({ _id: `${tenantId}:snap` });
+    return pointer ? pointer.seq : null;
+  }
+
   async loadSnapshot(tenantId: string): Promise<Snapshot | null> {
     const pointer = await this.pointers.findOne({ _id: `${tenantId}:snap` });
     if (!pointer) return null;

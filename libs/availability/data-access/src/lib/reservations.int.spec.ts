@@ -3,7 +3,9 @@ import { ReservationState } from '@circulate/availability/reservations';
 import type { ReservationReply } from '@circulate/contracts';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
-import { GroupCommitter, loadTenant, type LoadStats } from './group-committer';
+import { GroupCommitter } from './group-committer';
+import { loadTenant, STANDBY_MAX_BEHIND, type LoadStats } from './load-tenant';
+import { StandbySnapshots } from './standby-snapshots';
 import { checkLog } from './log-invariants';
 import { ReservationLog } from './reservation-log';
 
@@ -250,5 +252,41 @@ describe('reservations through the log, two writers', () => {
     expect(await loadTenant(log, TENANT, freshState(items), stats)).toBe(6);
     expect(stats).toMatchObject({ snapshotSeq: 6, tailEntries: 0 });
     w.stop();
+  });
+
+  it('a standby copy of the snapshot is folded on takeover: only the log after it is read, to the same state', async () => {
+    const items = Array.from({ length: 20 }, (_, i) => unit(`ski_sb${i}`, 'BIKE'));
+    const reserve = (w: GroupCommitter, orderId: string, i: number) =>
+      w.submit({
+        type: 'reserve',
+        orderId,
+        lines: [{ listingId: 'lst_bike', start: START + i * 3_600_000, end: END }],
+      });
+    const log = new ReservationLog(await connect());
+    const owner = await GroupCommitter.open(log, TENANT, freshState(items), { snapshotEvery: 4 });
+    for (let i = 0; i < 8; i++) await reserve(owner, `ord_sb${i}`, i);
+    for (let i = 0; i < 50 && (await log.snapshotSeq(TENANT)) !== 8; i++) await sleep(100);
+    // The standby replica reads the snapshot once its pointer has settled (here at once).
+    const standby = new StandbySnapshots(new ReservationLog(await connect()), { settleMs: 0, maxRecords: 1000 });
+    expect(await standby.refresh(TENANT)).toBe(true);
+    expect(standby.seqOf(TENANT)).toBe(8);
+    expect(await standby.refresh(TENANT)).toBe(false); // nothing newer
+    // The owner goes on (2 entries past the copy), then the standby takes the tenant over.
+    for (let i = 8; i < 10; i++) await reserve(owner, `ord_sb${i}`, i);
+    const copy = await standby.take(TENANT);
+    expect(standby.seqOf(TENANT)).toBeUndefined();
+    const stats = {} as LoadStats;
+    const warm = freshState(items);
+    expect(await loadTenant(log, TENANT, warm, stats, copy)).toBe(10);
+    expect(stats).toMatchObject({ fromStandby: true, snapshotSeq: 8, tailEntries: 2 });
+    // The same state as a load from the store.
+    const cold = freshState(items);
+    expect(await loadTenant(log, TENANT, cold)).toBe(10);
+    expect([...warm.records.entries()].sort()).toEqual([...cold.records.entries()].sort());
+    expect(warm.index.reservationCount).toBe(10);
+    // A copy too far behind the latest snapshot is not used.
+    const stale = { seq: 8 - STANDBY_MAX_BEHIND - 1, records: [] };
+    await loadTenant(log, TENANT, freshState(items), stats, stale);
+    expect(stats.fromStandby).toBe(false);
   });
 });
