@@ -4,7 +4,7 @@
  *
  * Boots the stack with every app profiled (bench/cpu-profile-preload.js: node refuses --cpu-prof
  * in NODE_OPTIONS), sets up one listing over a few units, drives availability (or, with
- * PROFILE_ROUTE=lookup, a stock-item lookup) through the gateway with wrk (64 connections) for
+ * PROFILE_ROUTE=lookup, a stock-item lookup; PROFILE_ROUTE=orders, POST /orders) through the gateway with wrk (64 connections) for
  * BENCH_SECONDS, stops the stack (each app writes its profile on exit) and prints, for the gateway
  * and the service behind the route, CPU time per request and the top self-time functions. Profiles stay in
  * .data/profiles/<ns>/ for Chrome DevTools or speedscope. BENCH_SKIP_BUILD=1 skips the build.
@@ -16,7 +16,11 @@ import { bootBenchStack, ok, wrk } from './stack';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const TOP = Number(process.env['PROFILE_TOP'] ?? 25);
-/** PROFILE_ROUTE=lookup drives a cached stock-item lookup (and profiles inventory) instead of availability. */
+/**
+ * PROFILE_ROUTE=lookup drives a cached stock-item lookup (and profiles inventory) instead of
+ * availability; PROFILE_ROUTE=orders drives POST /orders of one rental line (bench/orders.lua,
+ * 200 serialized units) and profiles every app.
+ */
 const ROUTE = process.env['PROFILE_ROUTE'] ?? 'availability';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -76,12 +80,20 @@ async function main(): Promise<void> {
   try {
     const locationId = (await ok(stack, 'POST', '/locations', { name: 'Profile shop' })).id;
     const sku = await ok(stack, 'POST', '/skus', { code: 'PR-BIKE', name: 'Profile bike', attributes: {} });
-    await ok(stack, 'POST', '/stock-items/batch', { skuId: sku.id, locationId, count: 20, tracking: 'serialized' });
+    const units = ROUTE === 'orders' ? 200 : 20;
+    for (let n = 0; n < units; n += 100)
+      await ok(stack, 'POST', '/stock-items/batch', {
+        skuId: sku.id,
+        locationId,
+        count: Math.min(100, units - n),
+        tracking: 'serialized',
+      });
     const listing = await ok(stack, 'POST', '/listings', {
       name: 'Profile listing',
       status: 'published',
       channels: { onlineStore: true, admin: true, checkIn: true },
-      priceTables: [],
+      priceTables:
+        ROUTE === 'orders' ? [{ name: 'Daily', currency: 'EUR', rates: [{ unit: 'day', amount: 4000 }] }] : [],
       locationIds: [locationId],
       fulfillmentRules: [{ quantity: 1, match: { skuCodes: ['PR-BIKE'] } }],
     });
@@ -92,12 +104,20 @@ async function main(): Promise<void> {
         ? `/stock-items/lookup?code=${encodeURIComponent(code)}`
         : `/listings/${listing.id}/availability?start=2027-06-01T10:00:00Z&end=2027-06-04T10:00:00Z`;
     const deadline = Date.now() + 20_000;
-    while ((await ok(stack, 'GET', path)).quantity < 20 && Date.now() < deadline)
+    while ((await ok(stack, 'GET', path)).quantity < units && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
-    const url = `${stack.url}/api/v1${path}`;
-    wrk(url, 64, 3, stack.keys.admin);
+    const orders = {
+      path: join(__dirname, 'orders.lua'),
+      env: { ORDERS_LOCATION: locationId, ORDERS_LISTING: listing.id, ORDERS_KEY: stack.keys.admin },
+    };
+    const url = ROUTE === 'orders' ? `${stack.url}/api/v1/orders` : `${stack.url}/api/v1${path}`;
+    const drive = (seconds: number, seed: number) =>
+      ROUTE === 'orders'
+        ? wrk(url, 64, seconds, undefined, { ...orders, env: { ...orders.env, ORDERS_SEED: String(seed) } })
+        : wrk(url, 64, seconds, stack.keys.admin);
+    drive(3, 1);
     windowStart = nowUs();
-    const run = wrk(url, 64, SECONDS, stack.keys.admin);
+    const run = drive(SECONDS, 2);
     windowEnd = nowUs();
     requests = Math.round(run.requestsPerSecond * SECONDS);
     log(
@@ -111,7 +131,7 @@ async function main(): Promise<void> {
     const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const app = /dist\/apps\/([a-z]+)\/main\.js/.exec(p.nodes.map((n) => n.callFrame.url).join(' '))?.[1] ?? file;
     const service = ROUTE === 'lookup' ? 'inventory' : 'availability';
-    if (!['gateway', service].includes(app) && !process.env['PROFILE_ALL']) continue;
+    if (!['gateway', service].includes(app) && !process.env['PROFILE_ALL'] && ROUTE !== 'orders') continue;
     const { total, rows } = selfTimes(p, windowStart - p.startTime, windowEnd - p.startTime);
     const perRequest = requests ? ((total / requests) * 1).toFixed(0) : '?';
     log(`\n${app}: ${(total / 1000).toFixed(0)} ms CPU in the measured run, ${perRequest} µs per request`);

@@ -11,7 +11,9 @@ import 'reflect-metadata';
  *  - the invariant checker over the whole log (over-bookings must be 0);
  *  - availability through the gateway at 100,000 reservations: p50 from one connection;
  *  - tenant load on a new owner: the owner stops (its lease is released), the next request makes
- *    the other replica load snapshot + tail; the time of that request;
+ *    the other replica load the tenant (its standby copy of the snapshot + the tail); the time of
+ *    that request; then the same with a replica started without standby copies (a cold load:
+ *    snapshot read from the store + tail);
  *  - failover after kill -9 of the owner: until a reserve is answered again.
  * Figures go to bench/results/reservations.json.
  */
@@ -215,7 +217,11 @@ async function main(): Promise<void> {
     const perSecond = round((measured.latencies.length / measured.ms) * 1000, 0);
     log(`  ${perSecond}/s, p50 ${round(pct(measured.latencies, 50))} ms, p99 ${round(pct(measured.latencies, 99))} ms`);
     log(`Filling the tenant up to ${TOTAL} reservations…`);
+    const fillFrom = { calls: next, at: performance.now() };
     while (accepted < TOTAL) await run(TOTAL, true);
+    // Sustained: every reserve of the fill (accepted or refused) over its whole time, as the tenant grows.
+    const fillPerSecond = round(((next - fillFrom.calls) / (performance.now() - fillFrom.at)) * 1000, 0);
+    log(`  ${fillPerSecond} reserves/s over the fill`);
 
     log('Invariant checker over the whole log…');
     const check = await checkLog(new ReservationLog(db), 'acme', items);
@@ -234,17 +240,29 @@ async function main(): Promise<void> {
     }
     avail.sort((a, b) => a - b);
 
-    log('Tenant load on a new owner (the owner stops and releases its lease)…');
-    const first = await owner(nc, stack);
-    if (!first) throw new Error('no owner');
-    await stack.apps.stop(first);
-    const tl = performance.now();
-    const loaded = await call(rpc, AvailabilityCalls.reservationOf, { orderId: 'ord_0' }, 30_000);
-    const tenantLoadMs = round(performance.now() - tl, 0);
-    if (!loaded.ok) throw new Error(`after the handover: ${JSON.stringify(loaded.error)}`);
+    /** The owner stops (its lease is released); the time until the other replica answers. */
+    const handover = async (): Promise<{ ms: number; stopped: Instance }> => {
+      const current = await owner(nc, stack);
+      if (!current) throw new Error('no owner');
+      await stack.apps.stop(current);
+      const t = performance.now();
+      const loaded = await call(rpc, AvailabilityCalls.reservationOf, { orderId: 'ord_0' }, 30_000);
+      if (!loaded.ok) throw new Error(`after the handover: ${JSON.stringify(loaded.error)}`);
+      return { ms: round(performance.now() - t, 0), stopped: current };
+    };
+    const replicaOf = (i: Instance) => (i === 'availability' ? 1 : 2);
+    log('Tenant load on a new owner (the owner stops; the other replica holds a standby copy)…');
+    const warm = await handover();
+    const tenantLoadMs = warm.ms;
     log(`  ${tenantLoadMs} ms`);
-    stack.apps.start('availability', {}, first === 'availability' ? 1 : 2);
+    log('Tenant load on a new owner without a standby copy (AVAILABILITY_STANDBY_RECORDS=0)…');
+    stack.apps.start('availability', { AVAILABILITY_STANDBY_RECORDS: '0' }, replicaOf(warm.stopped));
     await new Promise((res) => setTimeout(res, 5000));
+    const cold = await handover();
+    const tenantLoadColdMs = cold.ms;
+    log(`  ${tenantLoadColdMs} ms`);
+    stack.apps.start('availability', {}, replicaOf(cold.stopped));
+    await new Promise((res) => setTimeout(res, 8000)); // its first standby copy: pointer settled + a sweep
 
     log('Failover after kill -9 of the owner…');
     const victim = await owner(nc, stack);
@@ -268,6 +286,8 @@ async function main(): Promise<void> {
       tenant: { stockItems: items.length, listings: SKUS, reservations: check.held.length, logEntries: check.entries },
       callers: CALLERS,
       reservePerSecond64: perSecond,
+      /** Reserves/s over the whole fill to TOTAL (64 callers; the tenant grows meanwhile). */
+      fillPerSecond64: fillPerSecond,
       reserveP50Ms: round(pct(measured.latencies, 50)),
       reserveP99Ms: round(pct(measured.latencies, 99)),
       accepted,
@@ -282,17 +302,21 @@ async function main(): Promise<void> {
         backlogAtReads,
       },
       tenantLoadMs,
+      /** The same without the standby copy: the snapshot read from the store. */
+      tenantLoadColdMs,
       failoverMs,
       targets: { reservePerSecond64: 1500, failoverMs: 10_000, tenantLoadMs: 2000 },
     };
     writeResult('reservations', results);
     console.table({
       'reserves/s @64': results.reservePerSecond64,
+      'reserves/s @64 over the fill': results.fillPerSecond64,
       'reserve p50 (ms)': results.reserveP50Ms,
       'reserve p99 (ms)': results.reserveP99Ms,
       'over-bookings': results.overBookings,
       'availability p50 @100k (ms)': results.availabilityAtFullTenantMs.p50,
       'tenant load (ms)': tenantLoadMs,
+      'tenant load, no standby (ms)': tenantLoadColdMs,
       'failover (ms)': failoverMs,
     });
   } finally {
