@@ -9,9 +9,10 @@
  * and the service behind the route, CPU time per request and the top self-time functions. Profiles stay in
  * .data/profiles/<ns>/ for Chrome DevTools or speedscope. BENCH_SKIP_BUILD=1 skips the build.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRepoRoot } from '../libs/platform/stack/src';
+import { APPS, findRepoRoot, Instance } from '../libs/platform/stack/src';
 import { bootBenchStack, ok, wrk } from './stack';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -23,6 +24,26 @@ const TOP = Number(process.env['PROFILE_TOP'] ?? 25);
  */
 const ROUTE = process.env['PROFILE_ROUTE'] ?? 'availability';
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** PROFILE_CPU_ONLY=1: no V8 profiler, only each process's CPU time (from /proc) over the run. */
+const CPU_ONLY = process.env['PROFILE_CPU_ONLY'] === '1';
+
+/** User + system CPU of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+function pidsOf(name: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', name], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return [];
+  }
+}
 
 interface ProfileNode {
   id: number;
@@ -67,11 +88,22 @@ async function main(): Promise<void> {
     log,
     {
       RATE_LIMIT_PER_SECOND: '1000000',
-      NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`,
-      CPU_PROFILE_DIR: dir,
+      ...(CPU_ONLY
+        ? {}
+        : { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`, CPU_PROFILE_DIR: dir }),
     },
     process.env['BENCH_LOG_LEVEL'] ?? 'info',
   );
+  /** PROFILE_REPLICAS=2: a second replica of orders and availability (as the orders bench runs). */
+  const replicas = Number(process.env['PROFILE_REPLICAS'] ?? 1);
+  const instances: Instance[] = [...APPS];
+  for (let r = 2; r <= replicas; r++) {
+    for (const app of ['orders', 'availability'] as const) {
+      stack.apps.start(app, {}, r);
+      instances.push(`${app}#${r}`);
+    }
+  }
+  if (replicas > 1) await stack.apps.waitReady(60_000);
   let requests = 0;
   // V8 profile timestamps and process.hrtime are both the machine's monotonic clock (µs / ns).
   const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -116,10 +148,22 @@ async function main(): Promise<void> {
         ? wrk(url, 64, seconds, undefined, { ...orders, env: { ...orders.env, ORDERS_SEED: String(seed) } })
         : wrk(url, 64, seconds, stack.keys.admin);
     drive(3, 1);
+    if (process.env['PROFILE_STOP_REPORTING'] === '1') await stack.apps.stop('reporting'); // an experiment
+    const processes: [string, number][] = [
+      ...instances.map((app): [string, number] => [app, stack.apps.pid(app) ?? NaN]),
+      ...pidsOf('ferretdb').map((pid): [string, number] => [`ferretdb ${pid}`, pid]),
+      ...pidsOf('nats-server').map((pid): [string, number] => [`nats-server ${pid}`, pid]),
+    ];
+    const before = processes.map(([, pid]) => cpuMs(pid));
     windowStart = nowUs();
     const run = drive(SECONDS, 2);
     windowEnd = nowUs();
+    const cpu = processes.map(([name, pid], i) => [name, cpuMs(pid) - before[i]] as const);
     requests = Math.round(run.requestsPerSecond * SECONDS);
+    log('CPU per request, per process (from /proc):');
+    for (const [name, ms] of cpu) log(`  ${name.padEnd(22)} ${((ms / requests) * 1000).toFixed(0).padStart(6)} µs`);
+    const sum = cpu.reduce((n, [, ms]) => n + (Number.isNaN(ms) ? 0 : ms), 0);
+    log(`  ${'all'.padEnd(22)} ${((sum / requests) * 1000).toFixed(0).padStart(6)} µs`);
     log(
       `${ROUTE}, 64 connections: ${run.requestsPerSecond} req/s, p50 ${run.p50Ms} ms (load ${run.load1}, non-2xx ${run.non2xx})`,
     );

@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 /** Prefixes say what an id refers to in any log line. */
@@ -40,7 +41,25 @@ export function tenantId(raw: string): TenantId {
   return raw as TenantId;
 }
 
-const ulid = monotonicFactory();
+/**
+ * Random numbers in [0, 1) for ulid, drawn two bytes at a time from a pool of cryptographic
+ * random bytes refilled 4 KiB at a time. ulid's own generator asks `crypto.getRandomValues` for
+ * one byte per character (16 calls per id): that was 7 % of the orders service's CPU under load.
+ * 65,536 is a multiple of 32, so every base-32 character stays uniformly distributed.
+ */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function pooledRandom(): number {
+  if (poolAt + 2 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const value = pool.readUInt16BE(poolAt);
+  poolAt += 2;
+  return value / 65_536;
+}
+
+const ulid = monotonicFactory(pooledRandom);
 
 /** A new prefixed, time-ordered id (`loc_01J…`): sorting ids sorts by creation. */
 export function newId<T extends string = string>(prefix: IdPrefix): T {

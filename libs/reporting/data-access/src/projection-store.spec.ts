@@ -1,19 +1,20 @@
 import type { Connection } from 'mongoose';
 import { ProjectionStore } from './projection-store';
 
-/** A collection whose bulk writes take `ms`, fail while `failures` lasts, and record what they wrote. */
+/** A collection whose inserts take `ms`, fail while `failures` lasts, and record the row keys they wrote. */
 function fakeDb(opts: { failures: number; ms: number }) {
   const written: string[][] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const collection = {
-    async bulkWrite(ops: { replaceOne: { filter: { _id: string } } }[]) {
+    async insertMany(docs: { kind: string; json: string }[]) {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
         await new Promise((r) => setTimeout(r, opts.ms));
         if (opts.failures-- > 0) throw new Error('E11000 duplicate key error');
-        written.push(ops.map((o) => o.replaceOne.filter._id).sort());
+        for (const d of docs)
+          if (d.kind === 'journal') written.push((JSON.parse(d.json) as [string][]).map(([key]) => key).sort());
       } finally {
         inFlight--;
       }
