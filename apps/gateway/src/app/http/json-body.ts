@@ -4,13 +4,27 @@ import { HttpProblem, problemWithStatus } from './problem';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-class UnsafeKeyError extends Error {}
-
-function reviver(key: string, value: unknown): unknown {
-  if (key !== '' && (key.charCodeAt(0) === 36 /* $ */ || key.includes('.') || FORBIDDEN_KEYS.has(key))) {
-    throw new UnsafeKeyError(`the key "${key}" is not allowed in a body`);
+/**
+ * The first key anywhere in a parsed document that could reach MongoDB as an operator (`$…`) or
+ * a path (`a.b`), or pollute a prototype. A walk after `JSON.parse` rather than a reviver:
+ * a reviver is called for every value and made the parse of an order's body several times
+ * slower. `JSON.parse` makes `__proto__` an own key, so the walk sees it.
+ */
+function unsafeKey(document: unknown): string | undefined {
+  const stack: unknown[] = [document];
+  while (stack.length) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const v of value) stack.push(v);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (key.charCodeAt(0) === 36 /* $ */ || key.includes('.') || FORBIDDEN_KEYS.has(key)) return key;
+      stack.push((value as Record<string, unknown>)[key]);
+    }
   }
-  return value;
+  return undefined;
 }
 
 /** `1mb`, `960kb`, `512b` → bytes (binary units, as body-parser counted them). */
@@ -40,16 +54,16 @@ export function registerJsonBody(fastify: FastifyInstance, bodyLimit: number): v
     }
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.length === 0) return done(null, undefined);
+    let document: unknown;
     try {
-      done(null, JSON.parse(text, reviver));
-    } catch (err) {
-      done(
-        new DomainError(
-          ErrorCode.VALIDATION_FAILED,
-          err instanceof UnsafeKeyError ? err.message : 'the body is not valid JSON',
-        ),
-      );
+      document = JSON.parse(text);
+    } catch {
+      return done(new DomainError(ErrorCode.VALIDATION_FAILED, 'the body is not valid JSON'));
     }
+    const key = unsafeKey(document);
+    if (key !== undefined)
+      return done(new DomainError(ErrorCode.VALIDATION_FAILED, `the key "${key}" is not allowed in a body`));
+    done(null, document);
   };
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, parse);
   fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string', bodyLimit }, (req, body, done) => {
