@@ -5,6 +5,13 @@ const BLOCK_SHIFT = 5;
 const BLOCK = 1 << BLOCK_SHIFT;
 /** Bound on the walk that measures a pool's free gap for best fit (beyond it, the gap is "wide"). */
 const GAP_WALK_LIMIT = 1024;
+/**
+ * Up to this many reservations, a changed timeline answers the common questions — a window that
+ * at most one booking overlaps, the free gap of a free unit — by scanning them instead of
+ * rebuilding its arrays: a reserve changes one unit, and the next reserve of the same listing used
+ * to rebuild it (in the stack at 100,000 reservations, 14 % of the owner's CPU).
+ */
+const SCAN_MAX = 32;
 
 /**
  * The reserved quantity of one stock item over time, as a step function.
@@ -98,7 +105,11 @@ export class ItemTimeline {
 
   /** The peak reserved quantity at any instant of `[start, end)`. */
   peak(start: EpochMs, end: EpochMs): number {
-    if (this.dirty) this.rebuild();
+    if (this.dirty) {
+      const scanned = this.byId.size <= SCAN_MAX ? this.scanPeak(start, end) : -1;
+      if (scanned >= 0) return scanned;
+      this.rebuild();
+    }
     const m = this.m;
     if (m === 0) return 0;
     const times = this.times;
@@ -125,7 +136,11 @@ export class ItemTimeline {
    * bookings. Infinity when nothing bounds it.
    */
   freeGap(start: EpochMs, end: EpochMs, peak: number): { before: number; after: number } {
-    if (this.dirty) this.rebuild();
+    if (this.dirty) {
+      const scanned = peak === 0 && this.byId.size <= SCAN_MAX ? this.scanFreeGap(start, end) : null;
+      if (scanned) return scanned;
+      this.rebuild();
+    }
     const m = this.m;
     const times = this.times;
     const levels = this.levels;
@@ -143,6 +158,34 @@ export class ItemTimeline {
       steps++;
     }
     const right = j >= m ? Infinity : times[j];
+    return { before: start - left, after: right - end };
+  }
+
+  /** The peak when at most one booking overlaps `[start, end)` (its quantity, or 0); -1 otherwise. */
+  private scanPeak(start: EpochMs, end: EpochMs): number {
+    let found = 0;
+    let quantity = 0;
+    for (const r of this.byId.values()) {
+      if (r.start < end && start < r.end && r.quantity > 0) {
+        if (++found > 1) return -1;
+        quantity = r.quantity;
+      }
+    }
+    return quantity;
+  }
+
+  /** `freeGap` at level 0: the distance to the nearest bookings before and after; null if one overlaps. */
+  private scanFreeGap(start: EpochMs, end: EpochMs): { before: number; after: number } | null {
+    let left = -Infinity;
+    let right = Infinity;
+    for (const r of this.byId.values()) {
+      if (r.quantity <= 0) continue;
+      if (r.end <= start) {
+        if (r.end > left) left = r.end;
+      } else if (r.start >= end) {
+        if (r.start < right) right = r.start;
+      } else return null;
+    }
     return { before: start - left, after: right - end };
   }
 }

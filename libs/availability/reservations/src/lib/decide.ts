@@ -188,7 +188,8 @@ function run(d: Draft, cmd: ReservationCommand): ReservationReply {
       return { ok: true, order: state.view(cmd.orderId) };
     }
     case 'expire': {
-      const due = [...state.activeOrders]
+      // Only orders with a hold: a scan of every active order cost the owner 34 ms a tick at 100,000.
+      const due = [...state.heldOrders]
         .map((id) => state.order(id))
         .filter((o): o is OrderRecord => o !== undefined && o.holdUntil !== null && o.holdUntil <= now);
       for (const o of due) endOrder(d, o, 'expired', 'reservation.expired');

@@ -66,7 +66,8 @@ export class ReservationState {
   readonly records = new Map<string, StateRecord>();
   private readonly byOrder = new Map<string, Set<string>>();
   readonly shortages = new Set<string>();
-  readonly activeOrders = new Set<string>();
+  /** Active orders with a hold (`holdUntil` set): what the expiry tick looks at, not every order. */
+  readonly heldOrders = new Set<string>();
   readonly outRsv = new Set<string>();
   readonly conflicts = new Set<string>();
 
@@ -170,7 +171,7 @@ export class ReservationState {
   private link(key: string, r: StateRecord): void {
     this.records.set(key, r);
     if (r.kind === 'order') {
-      if (r.state === 'active') this.activeOrders.add(r.id);
+      if (r.state === 'active' && r.holdUntil !== null) this.heldOrders.add(r.id);
       return;
     }
     let set = this.byOrder.get(r.orderId);
@@ -190,7 +191,7 @@ export class ReservationState {
   private unlink(key: string, r: StateRecord): void {
     this.records.delete(key);
     if (r.kind === 'order') {
-      this.activeOrders.delete(r.id);
+      this.heldOrders.delete(r.id);
       return;
     }
     const set = this.byOrder.get(r.orderId);
