@@ -83,6 +83,17 @@ export class ServiceEnv {
   /** Reporting: `off` only to show that the tests catch double counting. */
   @IsIn(['on', 'off'])
   REPORTING_IDEMPOTENCY = 'on';
+
+  /**
+   * Reporting: at least this long between two writes of the projections (what arrives meanwhile
+   * goes into the next one): fewer, larger writes, at that much more delay before a fact is
+   * visible in the reports.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  REPORTING_FLUSH_MS = 100;
 }
 
 /**

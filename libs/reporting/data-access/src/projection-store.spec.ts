@@ -52,4 +52,24 @@ describe('ProjectionStore.flush', () => {
     expect(fake.maxInFlight()).toBe(1);
     expect(fake.written.flat().sort()).toEqual(['sku:acme:sku_0', 'sku:acme:sku_1', 'sku:acme:sku_2']);
   });
+
+  it('starts writes at least minIntervalMs apart, and flushes asked for meanwhile share one write', async () => {
+    const fake = fakeDb({ failures: 0, ms: 1 });
+    const store = new ProjectionStore(fake.db, { minIntervalMs: 100 });
+    const t = store.tenant('acme');
+    store.touchSku(t, 'acme', 'sku_0', 'S0', 1);
+    await store.flush(); // the first write starts at once
+    const started = Date.now();
+    const flushes = [];
+    for (let i = 1; i <= 5; i++) {
+      store.touchSku(t, 'acme', `sku_${i}`, `S${i}`, 1);
+      flushes.push(store.flush());
+    }
+    await Promise.all(flushes);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(fake.written).toEqual([
+      ['sku:acme:sku_0'],
+      ['sku:acme:sku_1', 'sku:acme:sku_2', 'sku:acme:sku_3', 'sku:acme:sku_4', 'sku:acme:sku_5'],
+    ]);
+  });
 });

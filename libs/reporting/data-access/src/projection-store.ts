@@ -60,9 +60,15 @@ export interface ProjectionStoreOptions {
   compactAfterEntries: number;
   /** …or this much text, and more than twice the last snapshot's (ms of load stay bounded). */
   compactAfterChars: number;
+  /** At least this long between the starts of two writes; flushes asked for meanwhile share the next. */
+  minIntervalMs: number;
 }
 
-const DEFAULTS: ProjectionStoreOptions = { compactAfterEntries: 2000, compactAfterChars: 16_000_000 };
+const DEFAULTS: ProjectionStoreOptions = {
+  compactAfterEntries: 2000,
+  compactAfterChars: 16_000_000,
+  minIntervalMs: 0,
+};
 
 /** Rows as JSON texts of at most CHUNK_CHARS each (a single larger row gets a text of its own). */
 function chunkRows(rows: readonly Row[]): string[] {
@@ -106,6 +112,9 @@ export class ProjectionStore {
   private journalSinceSnapshot = { entries: 0, chars: 0 };
   private lastSnapshotChars = 0;
   private flushing: Promise<void> = Promise.resolve();
+  /** The write that callers of `flush` join until it starts (then their changes are in it). */
+  private next: Promise<void> | null = null;
+  private lastWriteAt = 0;
 
   constructor(
     private readonly db: Connection,
@@ -242,13 +251,22 @@ export class ProjectionStore {
   }
 
   /**
-   * Writes everything touched since the last flush. Flushes run one at a time (the three
-   * consumers share this store: two bulk upserts of the same new document at once collide on its
-   * `_id`, as FerretDB's upsert is not atomic); a write that fails leaves what it held marked
-   * dirty, so the next flush writes it again.
+   * Writes everything touched since the last flush. Writes run one at a time (the three
+   * consumers share this store, and journal entries must land in their order), at least
+   * `minIntervalMs` apart: the flushes asked for while one is running or waiting share the next.
+   * A write that fails leaves what it held marked dirty, so the next flush writes it again.
    */
   flush(): Promise<void> {
-    const run = this.flushing.then(() => this.write());
+    if (this.next) return this.next;
+    const run = this.flushing.then(async () => {
+      const wait = this.lastWriteAt + this.options.minIntervalMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // From here on, changes need the write after this one: it snapshots what is dirty now.
+      this.next = null;
+      this.lastWriteAt = Date.now();
+      await this.write();
+    });
+    this.next = run;
     this.flushing = run.catch(() => undefined);
     return run;
   }

@@ -54,7 +54,7 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
     @InjectConnection() db: Connection,
     env: ServiceEnv,
   ) {
-    this.store = new ProjectionStore(db);
+    this.store = new ProjectionStore(db, { minIntervalMs: env.REPORTING_FLUSH_MS });
     this.idempotent = env.REPORTING_IDEMPOTENCY !== 'off';
   }
 

@@ -113,7 +113,8 @@ export class OrderGroupCommit {
 /**
  * The saga's last steps, shared by `POST /orders` and the recovery sweep: store the reserved
  * order (one group-committed insert; an earlier attempt's order wins), then publish its `created`
- * fact with a Nats-Msg-Id derived from the order, so a second publish is de-duplicated.
+ * fact with a Nats-Msg-Id derived from the order, so a second publish is de-duplicated (both at
+ * once for an order without an Idempotency-Key).
  */
 @Injectable()
 export class OrderCommitter {
@@ -141,6 +142,18 @@ export class OrderCommitter {
       updatedAt: pending.createdAt,
     };
     let stored = reserved;
+    if (pending.idemKey === `~${pending.id}`) {
+      // No Idempotency-Key: the id is fresh, so no other order can hold it, and the one stored
+      // under it (by this attempt or by the recovery of this intent) is this one: its `created`
+      // fact goes out while it is written, not after (one round trip less per order). A crash
+      // between the two leaves the intent open, and the recovery stores or announces what is missing.
+      const [outcome] = await Promise.all([this.inserts.insert(reserved), this.announce(reserved, requestId)]);
+      if (outcome === 'duplicate') {
+        const existing = await this.repo.findById(pending.tenantId, pending.id);
+        if (existing) stored = existing;
+      }
+      return stored;
+    }
     if ((await this.inserts.insert(reserved)) === 'duplicate') {
       const existing = await this.repo.findById(pending.tenantId, pending.id);
       if (!existing) throw new DomainError(ErrorCode.CONFLICT, `order ${pending.id} could not be stored; retry`);
