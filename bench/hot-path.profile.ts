@@ -8,6 +8,9 @@
  * BENCH_SECONDS, stops the stack (each app writes its profile on exit) and prints, for the gateway
  * and the service behind the route, CPU time per request and the top self-time functions. Profiles stay in
  * .data/profiles/<ns>/ for Chrome DevTools or speedscope. BENCH_SKIP_BUILD=1 skips the build.
+ * PROFILE_CPU_ONLY=1 skips the V8 profiler and prints each process's CPU per request from /proc
+ * (FerretDB and nats-server included); PROFILE_REPLICAS=2 adds a replica of orders and
+ * availability; PROFILE_STOP_REPORTING=1 stops reporting after the warm-up (what it costs the rest).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -148,7 +151,7 @@ async function main(): Promise<void> {
         ? wrk(url, 64, seconds, undefined, { ...orders, env: { ...orders.env, ORDERS_SEED: String(seed) } })
         : wrk(url, 64, seconds, stack.keys.admin);
     drive(3, 1);
-    if (process.env['PROFILE_STOP_REPORTING'] === '1') await stack.apps.stop('reporting'); // an experiment
+    if (process.env['PROFILE_STOP_REPORTING'] === '1') await stack.apps.stop('reporting');
     const processes: [string, number][] = [
       ...instances.map((app): [string, number] => [app, stack.apps.pid(app) ?? NaN]),
       ...pidsOf('ferretdb').map((pid): [string, number] => [`ferretdb ${pid}`, pid]),

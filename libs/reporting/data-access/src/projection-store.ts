@@ -70,6 +70,15 @@ const DEFAULTS: ProjectionStoreOptions = {
   minIntervalMs: 0,
 };
 
+/** The row keys (also the `_id`s of rows stored one per document). */
+const itemKey = (tenantId: string, itemId: string) => `${tenantId}:${itemId}`;
+const demandKey = (tenantId: string, itemId: string) => `demand:${tenantId}:${itemId}`;
+const skuKey = (tenantId: string, skuId: string) => `sku:${tenantId}:${skuId}`;
+
+function itemRow(p: ItemProjection): Row {
+  return [itemKey(p.tenantId, p.id), { kind: 'item', json: JSON.stringify(p) }];
+}
+
 /** Rows as JSON texts of at most CHUNK_CHARS each (a single larger row gets a text of its own). */
 function chunkRows(rows: readonly Row[]): string[] {
   const out: string[] = [];
@@ -156,7 +165,12 @@ export class ProjectionStore {
     const docs = (await this.db.collection(COLLECTION).find({}).toArray()) as unknown as StoredRow[];
     const marks = docs.filter((d) => d.kind === 'snapmark');
     const parts = new Map<number, Extract<StoredRow, { kind: 'snap' }>[]>();
-    for (const d of docs) if (d.kind === 'snap') parts.set(d.seq, [...(parts.get(d.seq) ?? []), d]);
+    for (const d of docs) {
+      if (d.kind !== 'snap') continue;
+      const list = parts.get(d.seq);
+      if (list) list.push(d);
+      else parts.set(d.seq, [d]);
+    }
     // The newest snapshot whose every chunk is stored (a crash may leave a later one half written).
     const snapshot = marks.filter((m) => (parts.get(m.seq)?.length ?? 0) === m.parts).sort((a, b) => b.seq - a.seq)[0];
     const rows = new Map<string, StoredDoc>();
@@ -231,12 +245,7 @@ export class ProjectionStore {
     const d = t.demand.get(itemId) as Demand;
     // Serialized when the flush writes it: an item touched by many facts between two flushes
     // (a burst of reservations) costs one JSON.stringify, not one per fact.
-    this.dirtyDocs.set(`demand:${tenantId}:${itemId}`, {
-      kind: 'demand',
-      tenantId,
-      itemId,
-      demand: d,
-    });
+    this.dirtyDocs.set(demandKey(tenantId, itemId), { kind: 'demand', tenantId, itemId, demand: d });
     // The item's own document is not rewritten: its demand document is the truth for
     // reservations and shortfalls, and `load` puts it onto the item (half the writes of a burst).
   }
@@ -245,8 +254,7 @@ export class ProjectionStore {
   touchSku(t: TenantState, tenantId: string, skuId: string, code: string, version: number): void {
     t.skuVersions.set(skuId, version);
     t.skuCodes.set(skuId, code); // a deleted SKU keeps its code for its history
-    const _id = `sku:${tenantId}:${skuId}`;
-    this.dirtyDocs.set(_id, { kind: 'sku', tenantId, skuId, code, version });
+    this.dirtyDocs.set(skuKey(tenantId, skuId), { kind: 'sku', tenantId, skuId, code, version });
     t.revision++;
   }
 
@@ -277,7 +285,7 @@ export class ProjectionStore {
     if (items.length === 0 && docs.length === 0) return;
     this.dirtyItems.clear();
     this.dirtyDocs.clear();
-    const rows: Row[] = items.map((p) => [`${p.tenantId}:${p.id}`, { kind: 'item', json: JSON.stringify(p) }]);
+    const rows: Row[] = items.map(itemRow);
     for (const [key, doc] of docs) rows.push([key, stored(doc)]);
     const seq = this.nextSeq;
     const texts = chunkRows(rows);
@@ -329,12 +337,12 @@ export class ProjectionStore {
   private allRows(): Row[] {
     const rows: Row[] = [];
     for (const [tenantId, t] of this.tenants) {
-      for (const p of t.items.values()) rows.push([`${tenantId}:${p.id}`, { kind: 'item', json: JSON.stringify(p) }]);
+      for (const p of t.items.values()) rows.push(itemRow(p));
       for (const [itemId, demand] of t.demand)
-        rows.push([`demand:${tenantId}:${itemId}`, stored({ kind: 'demand', tenantId, itemId, demand })]);
+        rows.push([demandKey(tenantId, itemId), stored({ kind: 'demand', tenantId, itemId, demand })]);
       for (const [skuId, version] of t.skuVersions)
         rows.push([
-          `sku:${tenantId}:${skuId}`,
+          skuKey(tenantId, skuId),
           { kind: 'sku', tenantId, skuId, code: t.skuCodes.get(skuId) ?? null, version },
         ]);
     }

@@ -134,7 +134,8 @@ export class ReportingProjections implements OnApplicationBootstrap, OnApplicati
 
   /**
    * Messages flow in continuously (`consume`); every ~20 ms whatever has arrived (up to BATCH) is
-   * applied, written in one bulk write and acked, so a fact is visible within tens of milliseconds.
+   * applied, written as one journal entry and acked. Writes start at least REPORTING_FLUSH_MS
+   * apart (the store's `minIntervalMs`), so a fact is visible within about that much plus ~20 ms.
    */
   private async loop(source: Source, consumer: Consumer): Promise<void> {
     const messages = await consumer.consume({ max_messages: 2 * BATCH });

@@ -106,8 +106,8 @@ export class ItemTimeline {
   /** The peak reserved quantity at any instant of `[start, end)`. */
   peak(start: EpochMs, end: EpochMs): number {
     if (this.dirty) {
-      const scanned = this.byId.size <= SCAN_MAX ? this.scanPeak(start, end) : -1;
-      if (scanned >= 0) return scanned;
+      const scanned = this.byId.size <= SCAN_MAX ? this.scanPeak(start, end) : null;
+      if (scanned !== null) return scanned;
       this.rebuild();
     }
     const m = this.m;
@@ -161,13 +161,13 @@ export class ItemTimeline {
     return { before: start - left, after: right - end };
   }
 
-  /** The peak when at most one booking overlaps `[start, end)` (its quantity, or 0); -1 otherwise. */
-  private scanPeak(start: EpochMs, end: EpochMs): number {
+  /** The peak when at most one booking overlaps `[start, end)` (its quantity, or 0); null otherwise. */
+  private scanPeak(start: EpochMs, end: EpochMs): number | null {
     let found = 0;
     let quantity = 0;
     for (const r of this.byId.values()) {
       if (r.start < end && start < r.end && r.quantity > 0) {
-        if (++found > 1) return -1;
+        if (++found > 1) return null;
         quantity = r.quantity;
       }
     }
