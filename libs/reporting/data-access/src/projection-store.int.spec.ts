@@ -135,4 +135,21 @@ describe('ProjectionStore on the real server', () => {
     expect(loaded.skuCodes.get('sku_1')).toBe('OLD');
     await own.dropDatabase();
   });
+
+  it('loads a snapshot written at the same seq by two processes (a rolling update) from the chunks of one writer', async () => {
+    const own = db.useDb(`${dbName}_writers`);
+    const row = (code: string) =>
+      JSON.stringify([['sku:eps:sku_1', { kind: 'sku', tenantId: 'eps', skuId: 'sku_1', code, version: 1 }]]);
+    await own.collection('report_projections').insertMany([
+      { _id: 'snap:5:0:aaaa', kind: 'snap', seq: 5, part: 0, json: row('A') },
+      { _id: 'snapmark:5:aaaa', kind: 'snapmark', seq: 5, parts: 1 },
+      { _id: 'snap:5:0:bbbb', kind: 'snap', seq: 5, part: 0, json: row('B') },
+      { _id: 'snap:5:1:bbbb', kind: 'snap', seq: 5, part: 1, json: row('B') },
+      { _id: 'snapmark:5:bbbb', kind: 'snapmark', seq: 5, parts: 2 },
+    ] as never[]);
+    const store = new ProjectionStore(own);
+    await store.load();
+    expect(['A', 'B']).toContain(store.tenant('eps').skuCodes.get('sku_1'));
+    await own.dropDatabase();
+  });
 });

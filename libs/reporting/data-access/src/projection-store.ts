@@ -163,20 +163,25 @@ export class ProjectionStore {
 
   async load(): Promise<void> {
     const docs = (await this.db.collection(COLLECTION).find({}).toArray()) as unknown as StoredRow[];
-    const marks = docs.filter((d) => d.kind === 'snapmark');
-    const parts = new Map<number, Extract<StoredRow, { kind: 'snap' }>[]>();
+    // Chunks grouped by snapshot: its seq and its writer (the last part of every `_id`), so two
+    // processes compacting at the same seq (a rolling update) never mix their chunks.
+    const snapshotOf = (d: { _id: string; seq: number }) => `${d.seq}:${d._id.slice(d._id.lastIndexOf(':') + 1)}`;
+    const parts = new Map<string, Extract<StoredRow, { kind: 'snap' }>[]>();
     for (const d of docs) {
       if (d.kind !== 'snap') continue;
-      const list = parts.get(d.seq);
+      const list = parts.get(snapshotOf(d));
       if (list) list.push(d);
-      else parts.set(d.seq, [d]);
+      else parts.set(snapshotOf(d), [d]);
     }
     // The newest snapshot whose every chunk is stored (a crash may leave a later one half written).
-    const snapshot = marks.filter((m) => (parts.get(m.seq)?.length ?? 0) === m.parts).sort((a, b) => b.seq - a.seq)[0];
+    const snapshot = docs
+      .filter((d): d is Extract<StoredRow, { kind: 'snapmark' }> => d.kind === 'snapmark')
+      .filter((m) => (parts.get(snapshotOf(m))?.length ?? 0) === m.parts)
+      .sort((a, b) => b.seq - a.seq)[0];
+    const chunks = snapshot ? (parts.get(snapshotOf(snapshot)) ?? []).sort((a, b) => a.part - b.part) : [];
     const rows = new Map<string, StoredDoc>();
     if (snapshot) {
-      for (const chunk of (parts.get(snapshot.seq) ?? []).sort((a, b) => a.part - b.part))
-        for (const [key, doc] of JSON.parse(chunk.json) as Row[]) rows.set(key, doc);
+      for (const chunk of chunks) for (const [key, doc] of JSON.parse(chunk.json) as Row[]) rows.set(key, doc);
     } else {
       for (const d of docs) {
         if (d.kind !== 'item' && d.kind !== 'demand' && d.kind !== 'sku') continue;
@@ -195,7 +200,7 @@ export class ProjectionStore {
       entries: journal.length,
       chars: journal.reduce((n, j) => n + j.json.length, 0),
     };
-    this.lastSnapshotChars = snapshot ? (parts.get(snapshot.seq) ?? []).reduce((n, c) => n + c.json.length, 0) : 0;
+    this.lastSnapshotChars = chunks.reduce((n, c) => n + c.json.length, 0);
 
     for (const d of rows.values()) {
       if (d.kind === 'item') {
