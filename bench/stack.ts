@@ -69,8 +69,9 @@ export function wrk(
   seconds: number,
   key?: string,
   script?: { path: string; env: Record<string, string> },
+  threads = Math.min(2, connections),
 ): WrkRun {
-  const args = ['-t', String(Math.min(2, connections)), '-c', String(connections), '-d', `${seconds}s`, '--latency'];
+  const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency'];
   if (key) args.push('-H', `Authorization: Bearer ${key}`);
   if (script) args.push('-s', script.path);
   const load1 = round(loadavg()[0], 2);

@@ -17,3 +17,4 @@ export * from './read-cache';
 export * from './stream-replay';
 export * from './metrics';
 export * from './messaging-metrics';
+export * from './runtime-patches';

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { connect, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+import { applyRuntimePatches } from './runtime-patches';
 
 /**
  * The app's own NATS connection for JetStream and key-value work (the Nest transport keeps a
@@ -25,6 +26,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
   }
 
   private async open(name: string): Promise<NatsConnection> {
+    applyRuntimePatches();
     const nc = await connect({
       servers: this.servers.split(','),
       name,

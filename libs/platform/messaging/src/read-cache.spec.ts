@@ -120,6 +120,18 @@ describe('ReadCache (coherent read-through cache)', () => {
     expect(await cache.get('a', async () => null)).toEqual({ v: 1, tags: ['x'] });
   });
 
+  it('in shared mode answers one frozen value per entry, not the object its load answered', async () => {
+    const cache = new ReadCache<Doc>('t', options, undefined, { shared: true });
+    const loaded = { v: 1, tags: ['x'] };
+    expect(await cache.get('a', async () => loaded)).toBe(loaded);
+    loaded.tags.push('mutated after the load');
+    const hit = await cache.get('a', async () => null);
+    expect(hit).toEqual({ v: 1, tags: ['x'] });
+    expect(await cache.get('a', async () => null)).toBe(hit);
+    expect(() => hit?.tags.push('y')).toThrow(/not extensible/);
+    expect((await cache.getMany(['a'], async () => new Map())).get('a')).toBe(hit);
+  });
+
   it('reads through every time when its time to live is 0 (caching off)', async () => {
     const cache = new ReadCache<Doc>('t', { maxEntries: 100, ttlMs: 0 });
     let loads = 0;

@@ -1,7 +1,12 @@
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { queueGroup, ServiceName } from '@circulate/contracts';
-import { metricsContentType, metricsText, startProcessMetrics } from '@circulate/platform/messaging';
+import {
+  applyRuntimePatches,
+  metricsContentType,
+  metricsText,
+  startProcessMetrics,
+} from '@circulate/platform/messaging';
 import { Logger } from 'nestjs-pino';
 import { createServer } from 'node:http';
 import { InvalidEnvironmentError, ServiceEnv } from './env';
@@ -66,6 +71,7 @@ function serveHealth(service: ServiceName, app: INestApplicationContext, port: n
 
 /** Wraps a main(): a bad environment prints its message and exits 1; anything else too, with a stack. */
 export function runMain(main: () => Promise<unknown>): void {
+  applyRuntimePatches();
   main().catch((err: unknown) => {
     const message = err instanceof InvalidEnvironmentError ? err.message : ((err as Error)?.stack ?? String(err));
     process.stderr.write(`${message}\n`);

@@ -28,8 +28,9 @@ export class CachedOrderDeps extends RpcOrderDeps implements OnApplicationBootst
     private readonly nats: NatsConnectionService,
   ) {
     super(rpc);
-    this.listings = caches.cache<Listing>('order-listings');
-    this.locations = caches.cache<Location>('order-locations');
+    // The order path only reads them: hits answer the one frozen copy.
+    this.listings = caches.cache<Listing>('order-listings', { shared: true });
+    this.locations = caches.cache<Location>('order-locations', { shared: true });
   }
 
   onApplicationBootstrap(): void {

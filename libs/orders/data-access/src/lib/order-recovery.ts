@@ -20,7 +20,7 @@ import { applyView, orderIdOfReservation } from './order-building';
 import { OrderCommitter } from './order-commit';
 import { OrderDeps } from './order-deps';
 import { OrderLifecycle } from './order-lifecycle.service';
-import { OpenIntent, OrderSagaJournal } from './order-saga-journal';
+import { OrderIntent, OrderSagaJournal } from './order-saga-journal';
 import { OrderRepository } from './order.repository';
 
 const system = (tenantId: TenantId): RequestContext => ({ tenantId, role: 'admin', requestId: 'orders-recovery' });
@@ -80,16 +80,20 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** One pass over the open intents older than the grace period; returns how many it resolved. */
+  /** One pass over the open journal messages older than the grace period; returns how many intents it resolved. */
   async sweep(): Promise<number> {
     if (this.running) return 0;
     this.running = true;
     let n = 0;
     try {
       for await (const open of this.journal.open(Date.now() - this.graceMs)) {
-        const { order } = open.intent;
-        await this.locks.run(OutboxRelay.lockKey(this.repo.mongooseModel, order.id), () => this.resolve(open));
-        n++;
+        for (const intent of open.intents) {
+          const key = OutboxRelay.lockKey(this.repo.mongooseModel, intent.order.id);
+          await this.locks.run(key, () => this.resolve(intent));
+          n++;
+        }
+        // Only once every intent of the message is resolved (a crash before leaves it all to redo).
+        await this.journal.finish(open.seq);
       }
     } catch (err) {
       this.logger.warn(`recovery sweep failed: ${String(err)}`);
@@ -99,7 +103,7 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
     return n;
   }
 
-  private async resolve({ seq, intent }: OpenIntent): Promise<void> {
+  private async resolve(intent: OrderIntent): Promise<void> {
     const { order: pending, requestId } = intent;
     const tenant = tenantId(pending.tenantId);
     const stored = await this.repo.findById(tenant, pending.id);
@@ -112,7 +116,6 @@ export class OrderRecovery implements OnApplicationBootstrap, OnApplicationShutd
         this.logger.warn(`order ${pending.id}: saga finished by recovery (reservation found)`);
       } else this.logger.warn(`order ${pending.id}: saga undone by recovery (no reservation, nothing stored)`);
     }
-    await this.journal.finish(seq);
   }
 
   private async onReservationFact(tenantId: TenantId, fact: ReservationEventPayload): Promise<void> {

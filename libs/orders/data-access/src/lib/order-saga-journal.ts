@@ -13,34 +13,51 @@ export interface OrderIntent {
   requestId?: string;
 }
 
-/** An intent still in the journal: its attempt has not finished (or is finishing right now). */
-export interface OpenIntent {
+/**
+ * A journal message still in the stream: the intents recorded together in it, of which at least
+ * one attempt may not have finished. It is deleted (`finish`) once every one is resolved.
+ */
+export interface OpenIntents {
   seq: number;
   at: number;
-  intent: OrderIntent;
+  intents: OrderIntent[];
 }
 
-const codec = JSONCodec<OrderIntent>();
+/** One message: the intents of the attempts that began while the previous publish was under way. */
+const codec = JSONCodec<OrderIntent[] | OrderIntent>();
 const PAGE = 200;
+/** Most intents in one message (about 1.5 kB each, far below NATS's 1 MB payload limit). */
+const MAX_BATCH = 64;
+
+interface Waiting {
+  intent: OrderIntent;
+  resolve(seq: number): void;
+  reject(err: unknown): void;
+}
 /** How often a replica drops the intents it has finished (one purge for all of them). */
 const PURGE_EVERY_MS = 500;
 
 /**
  * The saga journal of order creation, on JetStream (file storage, so it survives the orders
  * process): an attempt publishes its intent before it reserves and is done once the order is
- * stored and its `created` fact published. Each replica publishes on a subject of its own and,
+ * stored and its `created` fact published. Intents are group-published: while one message is on
+ * its way, the attempts that begin queue and go together in the next (one JetStream write for
+ * several orders under load, one per order when idle); an attempt reserves only once the message
+ * holding its intent is acknowledged. Each replica publishes on a subject of its own and,
  * every PURGE_EVERY_MS, purges that subject below its oldest attempt still in flight: one
  * request for all the attempts finished meanwhile, none per order. What stays in the stream are
  * the attempts in flight, the last half second of finished ones, and whatever a crashed replica
- * left (its subject is never purged again): OrderRecovery resolves those one by one and deletes
- * them. No database write is involved.
+ * left (its subject is never purged again): OrderRecovery resolves each message's intents one by
+ * one and then deletes the message. No database write is involved.
  */
 @Injectable()
 export class OrderSagaJournal implements OnApplicationShutdown {
   private readonly stream = sagaStream('orders');
   private readonly subject = sagaSubject('orders', `create.${randomBytes(6).toString('hex')}`);
-  /** Sequences of this replica's attempts in flight. */
-  private readonly inFlight = new Set<number>();
+  /** This replica's messages with attempts in flight: seq → how many. */
+  private readonly inFlight = new Map<number, number>();
+  private queue: Waiting[] = [];
+  private publishing = false;
   private lastSeq = 0;
   private purgedBelow = 0;
   private purging = false;
@@ -60,21 +77,46 @@ export class OrderSagaJournal implements OnApplicationShutdown {
     return this.ready;
   }
 
-  /** Records the intent (acknowledged by JetStream); answers its sequence, the handle to close it. */
+  /**
+   * Records the intent (acknowledged by JetStream); answers the sequence of the message holding
+   * it, the handle to close it with.
+   */
   async begin(intent: OrderIntent): Promise<number> {
     await this.ensure();
-    const ack = await this.nats.js.publish(this.subject, codec.encode(intent), { timeout: 5000 });
-    this.inFlight.add(ack.seq);
-    if (ack.seq > this.lastSeq) this.lastSeq = ack.seq;
-    return ack.seq;
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ intent, resolve, reject });
+      this.publishNext();
+    });
   }
 
-  /** The attempt finished (stored and announced, or refused): the next purge drops its intent. */
+  private publishNext(): void {
+    if (this.publishing || this.queue.length === 0) return;
+    this.publishing = true;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    void this.nats.js
+      .publish(this.subject, codec.encode(batch.map((w) => w.intent)), { timeout: 5000 })
+      .then(
+        (ack) => {
+          this.inFlight.set(ack.seq, (this.inFlight.get(ack.seq) ?? 0) + batch.length);
+          if (ack.seq > this.lastSeq) this.lastSeq = ack.seq;
+          for (const w of batch) w.resolve(ack.seq);
+        },
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        this.publishing = false;
+        this.publishNext();
+      });
+  }
+
+  /** One attempt of message `seq` finished (stored and announced, or refused). */
   done(seq: number): void {
-    this.inFlight.delete(seq);
+    const left = (this.inFlight.get(seq) ?? 0) - 1;
+    if (left > 0) this.inFlight.set(seq, left);
+    else this.inFlight.delete(seq);
   }
 
-  /** Deletes one intent now (the recovery sweep, for intents no live attempt will close). Idempotent. */
+  /** Deletes one message now (the recovery sweep, once it resolved its intents). Idempotent. */
   async finish(seq: number): Promise<void> {
     this.inFlight.delete(seq);
     try {
@@ -84,7 +126,7 @@ export class OrderSagaJournal implements OnApplicationShutdown {
     }
   }
 
-  /** Whether an intent is this replica's and its attempt is known to be over (only the purge is due). */
+  /** Whether a message is this replica's and all its attempts are known to be over (only the purge is due). */
   private closedHere(subject: string, seq: number): boolean {
     return subject === this.subject && seq <= this.lastSeq && !this.inFlight.has(seq);
   }
@@ -92,7 +134,7 @@ export class OrderSagaJournal implements OnApplicationShutdown {
   private async purge(): Promise<void> {
     if (this.purging || this.lastSeq === 0) return;
     let below = this.lastSeq + 1;
-    for (const seq of this.inFlight) if (seq < below) below = seq;
+    for (const seq of this.inFlight.keys()) if (seq < below) below = seq;
     if (below <= this.purgedBelow) return;
     this.purging = true;
     try {
@@ -110,8 +152,11 @@ export class OrderSagaJournal implements OnApplicationShutdown {
     await this.purge();
   }
 
-  /** The intents recorded before `before` whose attempts may not have finished, oldest first. */
-  async *open(before: number): AsyncGenerator<OpenIntent> {
+  /**
+   * The messages recorded before `before` with attempts that may not have finished, oldest first
+   * (a message of an earlier version holds one intent, not an array).
+   */
+  async *open(before: number): AsyncGenerator<OpenIntents> {
     await this.ensure();
     // An ordered consumer: ephemeral, in sequence order, skips what was purged or deleted.
     const consumer = await this.nats.js.consumers.get(this.stream.name);
@@ -123,7 +168,10 @@ export class OrderSagaJournal implements OnApplicationShutdown {
           seen++;
           const at = Math.floor(m.info.timestampNanos / 1e6);
           if (at >= before) return;
-          if (!this.closedHere(m.subject, m.seq)) yield { seq: m.seq, at, intent: codec.decode(m.data) };
+          if (!this.closedHere(m.subject, m.seq)) {
+            const data = codec.decode(m.data);
+            yield { seq: m.seq, at, intents: Array.isArray(data) ? data : [data] };
+          }
           if (m.info.pending === 0) return;
         }
         if (seen === 0) return;
