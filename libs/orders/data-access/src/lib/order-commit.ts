@@ -13,6 +13,7 @@ import {
 import { EventPublisher } from '@circulate/platform/messaging';
 import { createHash } from 'node:crypto';
 import { applyView, RulesOf } from './order-building';
+import { GroupWrite } from './group-write';
 import { InsertOutcome, OrderRepository } from './order.repository';
 import { StoredOrder, toPublicOrder } from './stored-order';
 
@@ -61,52 +62,17 @@ export function createdEvent(order: StoredOrder, requestId?: string): EventEnvel
   };
 }
 
-interface Queued {
-  order: StoredOrder;
-  resolve(outcome: InsertOutcome): void;
-  reject(err: unknown): void;
-}
-
 /** Most orders in one insert (FerretDB's inserts of 50 documents were measured at ~120/s). */
 const MAX_BATCH = 100;
 
-/**
- * Group commit of new orders: while one `insertMany` is under way, the orders that arrive queue
- * behind it and go together in the next one, so the number of writes follows the store's pace,
- * not the request rate (one insert per order when idle, many orders per insert under load).
- */
-export class OrderGroupCommit {
-  private queue: Queued[] = [];
-  private writing = false;
-
-  constructor(private readonly repo: Pick<OrderRepository, 'insertMany'>) {}
-
-  insert(order: StoredOrder): Promise<InsertOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ order, resolve, reject });
-      this.next();
-    });
+/** Group commit of new orders: the orders that arrive while one `insertMany` runs go together in the next. */
+export class OrderGroupCommit extends GroupWrite<StoredOrder, InsertOutcome> {
+  constructor(repo: Pick<OrderRepository, 'insertMany'>) {
+    super(MAX_BATCH, (orders) => repo.insertMany(orders));
   }
 
-  private next(): void {
-    if (this.writing || this.queue.length === 0) return;
-    this.writing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
-    void this.repo
-      .insertMany(batch.map((q) => q.order))
-      .then(
-        (outcomes) =>
-          batch.forEach((q, i) => {
-            const outcome = outcomes[i];
-            if (outcome instanceof Error) q.reject(outcome);
-            else q.resolve(outcome);
-          }),
-        (err: unknown) => batch.forEach((q) => q.reject(err)),
-      )
-      .finally(() => {
-        this.writing = false;
-        this.next();
-      });
+  insert(order: StoredOrder): Promise<InsertOutcome> {
+    return this.add(order);
   }
 }
 

@@ -3,6 +3,7 @@ import { ReserveCommand, sagaStream, sagaSubject } from '@circulate/contracts';
 import { ensureStream, NatsConnectionService } from '@circulate/platform/messaging';
 import { JSONCodec } from 'nats';
 import { randomBytes } from 'node:crypto';
+import { GroupWrite } from './group-write';
 import type { StoredOrder } from './stored-order';
 
 /** What a `POST /orders` attempt is about to do: enough to finish it without the caller. */
@@ -28,12 +29,6 @@ const codec = JSONCodec<OrderIntent[] | OrderIntent>();
 const PAGE = 200;
 /** Most intents in one message (about 1.5 kB each, far below NATS's 1 MB payload limit). */
 const MAX_BATCH = 64;
-
-interface Waiting {
-  intent: OrderIntent;
-  resolve(seq: number): void;
-  reject(err: unknown): void;
-}
 /** How often a replica drops the intents it has finished (one purge for all of them). */
 const PURGE_EVERY_MS = 500;
 
@@ -56,8 +51,13 @@ export class OrderSagaJournal implements OnApplicationShutdown {
   private readonly subject = sagaSubject('orders', `create.${randomBytes(6).toString('hex')}`);
   /** This replica's messages with attempts in flight: seq → how many. */
   private readonly inFlight = new Map<number, number>();
-  private queue: Waiting[] = [];
-  private publishing = false;
+  /** Group publish of intents: each answers the sequence of the message that holds it. */
+  private readonly publishes = new GroupWrite<OrderIntent, number>(MAX_BATCH, async (intents) => {
+    const ack = await this.nats.js.publish(this.subject, codec.encode(intents), { timeout: 5000 });
+    this.inFlight.set(ack.seq, (this.inFlight.get(ack.seq) ?? 0) + intents.length);
+    if (ack.seq > this.lastSeq) this.lastSeq = ack.seq;
+    return intents.map(() => ack.seq);
+  });
   private lastSeq = 0;
   private purgedBelow = 0;
   private purging = false;
@@ -83,30 +83,7 @@ export class OrderSagaJournal implements OnApplicationShutdown {
    */
   async begin(intent: OrderIntent): Promise<number> {
     await this.ensure();
-    return new Promise<number>((resolve, reject) => {
-      this.queue.push({ intent, resolve, reject });
-      this.publishNext();
-    });
-  }
-
-  private publishNext(): void {
-    if (this.publishing || this.queue.length === 0) return;
-    this.publishing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
-    void this.nats.js
-      .publish(this.subject, codec.encode(batch.map((w) => w.intent)), { timeout: 5000 })
-      .then(
-        (ack) => {
-          this.inFlight.set(ack.seq, (this.inFlight.get(ack.seq) ?? 0) + batch.length);
-          if (ack.seq > this.lastSeq) this.lastSeq = ack.seq;
-          for (const w of batch) w.resolve(ack.seq);
-        },
-        (err: unknown) => batch.forEach((w) => w.reject(err)),
-      )
-      .finally(() => {
-        this.publishing = false;
-        this.publishNext();
-      });
+    return this.publishes.add(intent);
   }
 
   /** One attempt of message `seq` finished (stored and announced, or refused). */
