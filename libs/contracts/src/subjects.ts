@@ -81,6 +81,11 @@ export function lockBucket(service: ServiceName): string {
   return `${namespace()}_${service}_locks`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+/** The key-value bucket where the replicas of a service keep an entry while they run (ReplicaRoster). */
+export function rosterBucket(service: ServiceName): string {
+  return `${namespace()}_${service}_replicas`.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
 /** The JetStream key-value bucket holding allocation leases. */
 export function leaseBucket(): string {
   return `${namespace()}_leases`.replace(/[^A-Za-z0-9_-]/g, '_');

@@ -21,9 +21,14 @@ describe('inventory: a crash in the middle of a SKU edit or deletion is repaired
   const skus = () =>
     mongo.db(`${stack.namespace}_inventory`).collection<{ _id: string; version: number; _outbox: unknown[] }>('skus');
 
-  /** What the service would have written before crashing: the SKU and its event, nothing else. */
+  /**
+   * What the service would have written before crashing: the SKU and its event, nothing else.
+   * The process is killed (kill -9), not stopped: a clean stop leaves the replica roster and
+   * nobody would look for left-overs; the restarted replica finds the dead one's entry and sweeps.
+   */
   const crashAfterSkuWrite = async (sku: SkuSnapshot, type: string, set: Record<string, unknown>) => {
-    await stack.apps.stop('inventory');
+    stack.apps.signal('inventory', 'SIGKILL');
+    await stack.apps.exited('inventory');
     const next = { ...sku, ...set, version: sku.version + 1 } as SkuSnapshot;
     const event = outboxEvent(type, ACME, sku.id, next.version, { sku: next });
     await skus().updateOne(
@@ -45,7 +50,8 @@ describe('inventory: a crash in the middle of a SKU edit or deletion is repaired
       .filter((e) => e.type === InventoryEvents.stockItemChanged && e.aggregateId === itemId)
       .map((e) => e.data);
 
-  const eventually = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> => {
+  // The dead replica's entry goes stale 15 s after its last beat (ReplicaRoster), then the sweep.
+  const eventually = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 45_000): Promise<T> => {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const value = await read();

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEnvelope } from '@circulate/contracts';
 import type { Model } from 'mongoose';
 import { EventPublisher } from './event-publisher';
-import { OUTBOX_FIELD, OutboxDocument } from './outbox';
+import { OUTBOX_FIELD, OutboxDocument, OutboxRelay } from './outbox';
 
 /** The events a caller just wrote into one document's outbox. */
 export interface PendingEvents {
@@ -15,14 +15,17 @@ export interface PendingEvents {
  * caller hands over the events it has just written, so nothing is read back; they are
  * published concurrently, then pulled from their documents with one `updateMany` per chunk of
  * a hundred (FerretDB v1's bulk writes of many single updates were seen to stall). Like
- * OutboxRelay.flush, a failure is logged and left to the relay's sweeper; a second publish of
- * the same event is de-duplicated by its Nats-Msg-Id.
+ * OutboxRelay.flush, a failure is logged and the documents are handed to the relay, which retries
+ * them by `_id`; a second publish of the same event is de-duplicated by its Nats-Msg-Id.
  */
 @Injectable()
 export class BatchOutboxFlusher {
   private readonly logger = new Logger(BatchOutboxFlusher.name);
 
-  constructor(private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly relay: OutboxRelay,
+  ) {}
 
   async flush<TDoc extends OutboxDocument>(model: Model<TDoc>, pending: PendingEvents[]): Promise<void> {
     const m = model as unknown as Model<OutboxDocument>;
@@ -46,7 +49,11 @@ export class BatchOutboxFlusher {
       }
     } catch (err) {
       this.logger.warn(
-        `batch outbox flush of ${m.collection.collectionName} failed, the sweeper will retry: ${String(err)}`,
+        `batch outbox flush of ${m.collection.collectionName} failed, it will be retried: ${String(err)}`,
+      );
+      this.relay.track(
+        m,
+        pending.map((p) => p.id),
       );
     }
   }

@@ -21,7 +21,8 @@ interface Held {
   refreshing?: Promise<void>;
 }
 
-function isRaceLost(err: unknown): boolean {
+/** Whether a key-value compare-and-set lost to another writer (the revision moved on). */
+export function isRaceLost(err: unknown): boolean {
   return (
     (err as { api_error?: { err_code?: number } })?.api_error?.err_code === WRONG_LAST_SEQUENCE ||
     /wrong last sequence/i.test(String(err))

@@ -6,6 +6,7 @@ export * from './batch-outbox-flusher';
 export * from './aggregate-writer';
 export * from './keyed-mutex';
 export * from './cluster-leases';
+export * from './replica-roster';
 export * from './durable-consumer';
 export * from './rpc-client';
 export * from './rpc-validation';

@@ -10,6 +10,7 @@ import { NatsConnectionService } from './nats-connection';
 import { AggregateWriter } from './aggregate-writer';
 import { BatchOutboxFlusher } from './batch-outbox-flusher';
 import { OUTBOX_SWEEP_MS, OutboxRelay } from './outbox';
+import { ReplicaRoster } from './replica-roster';
 import { READ_CACHE_OPTIONS, READ_CACHE_SERVICE, ReadCacheBus, ReadCacheOptions } from './read-cache';
 import { RpcClient } from './rpc-client';
 import { RPC_SERVICE, RpcServer } from './rpc-responder';
@@ -24,7 +25,7 @@ export interface MessagingOptions {
   publishesEvents: boolean;
   /** Whether this app writes documents with an embedded outbox (needs a database). */
   outbox: boolean;
-  /** How often the outbox sweeper runs (default 30 s; 0 = never). */
+  /** How often the outbox sweeper scans anyway (default 0: only after a replica died, see ReplicaRoster). */
   outboxSweepMs?: number;
   /** Read caches of the service's documents (kept coherent across replicas). */
   readCache?: ReadCacheOptions;
@@ -77,7 +78,8 @@ export class MessagingModule {
       ...(options.publishesEvents ? [StreamProvisioner] : []),
       ...(options.outbox
         ? [
-            { provide: OUTBOX_SWEEP_MS, useValue: options.outboxSweepMs ?? 30_000 },
+            { provide: OUTBOX_SWEEP_MS, useValue: options.outboxSweepMs ?? 0 },
+            ReplicaRoster,
             OutboxRelay,
             BatchOutboxFlusher,
             AggregateWriter,

@@ -108,7 +108,7 @@ describe('messaging metrics (real NATS + MongoDB-compatible server)', () => {
       expect(await value('circulate_outbox_backlog_documents', { collection: 'widgets' })).toBe(0);
       expect(await value('circulate_outbox_events_published_total')).toBe(publishedBefore + 1);
     } finally {
-      relay.onApplicationShutdown();
+      await relay.onApplicationShutdown();
     }
   });
 

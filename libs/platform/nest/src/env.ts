@@ -55,12 +55,15 @@ export class ServiceEnv {
   @Max(10_000_000)
   READ_CACHE_MAX_ENTRIES = 50_000;
 
-  /** How often left-behind outbox events are swept up (0 = never; also once after boot). */
+  /**
+   * How often the outbox sweep scans every collection anyway (0 = never, the default: it runs
+   * when a replica of the service dies without leaving, see ReplicaRoster).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  @Max(3_600_000)
-  OUTBOX_SWEEP_MS = 30_000;
+  @Max(86_400_000)
+  OUTBOX_SWEEP_MS = 0;
 
   /** Inventory: how long a SKU edit waits for its linked items' snapshots before answering. */
   @Type(() => Number)
