@@ -84,7 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() private readonly roster?: ReplicaRoster,
   ) {
     roster?.onDeparted(async () => {
-      if (!(await this.sweepAll())) throw new Error('the outbox sweep did not complete');
+      if ((await this.sweepCollections()) === undefined) throw new Error('the outbox sweep did not complete');
     });
   }
   private retryTimer?: NodeJS.Timeout;
@@ -152,11 +152,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Publishes whatever a crashed or failed flush left behind (a scan of every collection). */
   async sweep(): Promise<number> {
     return (await this.sweepCollections()) ?? 0;
-  }
-
-  /** Whether a whole sweep completed. */
-  private async sweepAll(): Promise<boolean> {
-    return (await this.sweepCollections()) !== undefined;
   }
 
   /** How many documents the sweep flushed; undefined when it failed or one was already running. */

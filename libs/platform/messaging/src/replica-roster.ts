@@ -143,7 +143,10 @@ export class ReplicaRoster implements OnModuleInit, OnApplicationShutdown {
     await this.kv?.delete(this.key).catch(() => undefined);
   }
 
-  /** Stops beating without leaving (what a crash looks like to the others; tests). */
+  /**
+   * Stops beating without leaving: a shutdown with events still unpublished, so another replica
+   * sweeps after this one (the same as a crash to the others; tests use it as one).
+   */
   halt(): void {
     this.left = true;
     if (this.timer) clearInterval(this.timer);
