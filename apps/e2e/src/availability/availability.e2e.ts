@@ -141,6 +141,25 @@ describe('availability: the read model through the gateway', () => {
         fulfillmentRules: [bikeRule],
       })
     ).id;
+    // The read model follows inventory's and catalog's streams: wait until it has every unit, or a
+    // test reading right away would count the stock still on its way.
+    const full: [string, string, number][] = [
+      [daily, '', 8],
+      [helmets, '', 15],
+      [partySet, '', 1],
+      [bySize, '&variant.Size=S', 8],
+      [bySize, '&variant.Size=M', 3],
+      [skis, '&variant.Length=150', 2],
+      [skis, '&variant.Length=170', 1],
+    ];
+    for (const [id, query, quantity] of full) {
+      const { value } = await until(
+        () => availability(id, query),
+        (r) => r.status === 200 && r.body.quantity === quantity,
+        20_000,
+      );
+      expect(value.body.quantity).toBe(quantity);
+    }
   }, 180_000);
 
   it('counts units from stock for several listings sharing one fleet, by location', async () => {

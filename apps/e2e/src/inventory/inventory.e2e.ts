@@ -115,7 +115,14 @@ describe('inventory: SKUs, stock items, codes, ledgers and timelines (through th
       expect(b.overrides).toEqual({ name: 'Camera A (signed)', attributes: { Colour: 'silver' } });
 
       // The linked items published their new snapshots, so read models follow without asking.
-      const events = await inv.events();
+      const events = await inv.eventsUntil((es) =>
+        es.some(
+          (e) =>
+            e.type === 'inventory.stock-item.changed.v1' &&
+            e.aggregateId === plain.id &&
+            e.data.reason === 'sku_updated',
+        ),
+      );
       const snapshot = events
         .filter((e) => e.type === 'inventory.stock-item.changed.v1' && e.aggregateId === plain.id)
         .pop();
@@ -754,9 +761,10 @@ describe('inventory: SKUs, stock items, codes, ledgers and timelines (through th
       await stack.http('PATCH', `/stock-items/${item.id}`, { body: { locationId: loc2, condition: 'fair' } });
       await inv.command('handOut', { stockItemId: item.id, orderId: 'ord_E' });
       await stack.http('PATCH', `/skus/${sku.id}`, { body: { attributes: { size: 'XL' } } });
+      const events = (await inv.eventsUntil((es) => es.filter((e) => e.aggregateId === item.id).length >= 4)).filter(
+        (e) => e.aggregateId === item.id,
+      );
       const current = (await stack.http('GET', `/stock-items/${item.id}`)).body;
-
-      const events = (await inv.events()).filter((e) => e.aggregateId === item.id);
       expect(events.map((e) => e.type)).toEqual([
         'inventory.stock-item.registered.v1',
         'inventory.stock-item.changed.v1',

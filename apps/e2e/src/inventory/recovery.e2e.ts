@@ -97,12 +97,21 @@ describe('inventory: a crash in the middle of a SKU edit or deletion is repaired
     const sku = await inv.sku({ code: 'REC-TOURER', name: 'Tourer' });
     const item = await inv.item({ tracking: 'serialized', codes: ['REC-T1'], locationId: loc, skuId: sku.id });
     expect((await stack.http('PATCH', `/skus/${sku.id}`, { body: { name: 'Tourer II' } })).status).toBe(200);
-    // The fan-out published and cleared its events itself (nothing left for the sweeper).
-    const stored = await mongo
-      .db(`${stack.namespace}_inventory`)
-      .collection<{ _id: string; _outbox: unknown[] }>('stock_items')
-      .findOne({ _id: item.id });
-    expect(stored?._outbox).toEqual([]);
+    // The fan-out published and cleared its events itself (nothing left for the sweeper). The PATCH
+    // answers after at most SKU_FANOUT_WAIT_MS even if the fan-out is slower: poll a little.
+    const outboxOf = async () =>
+      (
+        await mongo
+          .db(`${stack.namespace}_inventory`)
+          .collection<{ _id: string; _outbox: unknown[] }>('stock_items')
+          .findOne({ _id: item.id })
+      )?._outbox;
+    let outbox = await outboxOf();
+    for (const deadline = Date.now() + 5000; outbox?.length !== 0 && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 100));
+      outbox = await outboxOf();
+    }
+    expect(outbox).toEqual([]);
     // The recovery consumer sees the SKU event too (grace 0 here) and must find nothing to do.
     await new Promise((r) => setTimeout(r, 2000));
     const snapshots = await snapshotsOf(item.id);

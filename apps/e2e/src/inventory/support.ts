@@ -65,6 +65,20 @@ export class Inventory {
     return out;
   }
 
+  /**
+   * The events once `accept` holds for them, polling for at most `timeoutMs` (the last read if it never
+   * does): a SKU edit answers after at most SKU_FANOUT_WAIT_MS, its items' snapshots may follow.
+   */
+  async eventsUntil(accept: (events: Awaited<ReturnType<Inventory['events']>>) => boolean, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    let events = await this.events();
+    while (!accept(events) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = await this.events();
+    }
+    return events;
+  }
+
   async close(): Promise<void> {
     await this.nc?.close();
   }

@@ -336,7 +336,12 @@ describe('orders: every lifecycle edge, each with its event and payload on JetSt
     expect(filled.lines[0].allocations.map((a: any) => a.stockItemId)).toEqual(
       hold.lines[0].allocations.map((a: any) => a.stockItemId),
     );
-    const changed = (await orderEvents(stack, waiting.id)).map((e) => e.type);
+    // The order document is saved before its outbox is published: wait for the event itself.
+    const waitingEvents = await until(
+      () => orderEvents(stack, waiting.id),
+      (es) => es.some((e) => e.type === 'orders.order.reservations-changed.v1'),
+    );
+    const changed = waitingEvents.map((e) => e.type);
     expect(changed).toEqual(['orders.order.created.v1', 'orders.order.reservations-changed.v1']);
     expect(await get(kept.id)).toEqual(kept);
   }, 120_000);

@@ -150,7 +150,13 @@ describe('orders: late returns, overdue, conflicts and extend moving later booki
     expect(resolved.conflicts).toEqual([]);
     expect(units(resolved)).toEqual([unit]);
     expect(await listed('conflicts=true')).not.toContain(booked.id);
-    const changes = (await orderEvents(stack, booked.id)).map((e) => e.type);
+    // The order document is saved before its outbox is published: wait for the events themselves.
+    const changes = (
+      await until(
+        () => orderEvents(stack, booked.id),
+        (es) => es.filter((e) => e.type === 'orders.order.reservations-changed.v1').length >= 2,
+      )
+    ).map((e) => e.type);
     expect(changes.filter((t) => t === 'orders.order.reservations-changed.v1').length).toBeGreaterThanOrEqual(2);
   });
 
@@ -185,12 +191,15 @@ describe('orders: late returns, overdue, conflicts and extend moving later booki
     expect(units(moved).every((u: string) => units(filler).includes(u) || units(booked).includes(u))).toBe(true);
     const schedule = (await stack.http('GET', `/stock-items/${unit}/reservations`)).body.items as any[];
     expect(schedule.map((s) => [s.orderId, s.end])).toEqual([[first.id, '2031-06-05T09:00:00.000Z']]);
-    expect((await orderEvents(stack, first.id)).map((e) => e.type)).toEqual([
-      'orders.order.created.v1',
-      'orders.order.extended.v1',
-    ]);
-    expect((await orderEvents(stack, booked.id)).some((e) => e.type === 'orders.order.reservations-changed.v1')).toBe(
-      true,
+    const firstEvents = await until(
+      () => orderEvents(stack, first.id),
+      (es) => es.length >= 2,
     );
+    expect(firstEvents.map((e) => e.type)).toEqual(['orders.order.created.v1', 'orders.order.extended.v1']);
+    const bookedEvents = await until(
+      () => orderEvents(stack, booked.id),
+      (es) => es.some((e) => e.type === 'orders.order.reservations-changed.v1'),
+    );
+    expect(bookedEvents.some((e) => e.type === 'orders.order.reservations-changed.v1')).toBe(true);
   });
 });

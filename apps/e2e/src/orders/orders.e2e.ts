@@ -234,7 +234,10 @@ describe('orders: creation, refusals and the lifecycle through the gateway', () 
     expect(after.body.status).toBe('expired');
     expect(after.body.holdExpiresAt).toBeUndefined();
     expect(await bikesFree(other.helmet)).toBe(free);
-    const events = await streamEvents(stack, 'orders');
+    const events = await until(
+      () => streamEvents(stack, 'orders'),
+      (es) => es.some((e) => e.type === 'orders.order.expired.v1' && e.aggregateId === res.body.id),
+    );
     expect(events.some((e) => e.type === 'orders.order.expired.v1' && e.aggregateId === res.body.id)).toBe(true);
   }, 150_000);
   it('a thousand fuzzed order bodies: never a 5xx, problem+json on every 4xx, no unit held twice', async () => {

@@ -126,15 +126,20 @@ export async function openShop(stack: TestStack, prefix = 'A'): Promise<Shop> {
       ],
     }),
   };
-  const ready = (id: string, q: number) =>
-    until(
-      () => stack.http('GET', `/listings/${id}/availability?start=${START}&end=${END}`),
+  const ready = async (id: string, q: number, query = '') => {
+    const res = await until(
+      () => stack.http('GET', `/listings/${id}/availability?start=${START}&end=${END}${query}`),
       (r) => r.status === 200 && r.body.quantity >= q,
       20_000,
     );
+    if (res.status !== 200 || res.body.quantity < q)
+      throw new Error(`listing ${id}${query} not ready: ${res.status} ${JSON.stringify(res.body)}`);
+  };
   await ready(shop.bike, 4);
+  await ready(shop.inStore, 4);
   await ready(shop.helmet, 10);
-  await ready(shop.sized, 1);
+  await ready(shop.sized, 1, '&variant.Size=S');
+  await ready(shop.sized, 1, '&variant.Size=M');
   return shop;
 }
 
